@@ -1,0 +1,46 @@
+# BZPEER: `make run` serves the demo site, `make test` runs the suite. `make help` lists all.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_FEED := works/demo/lillicrap.atom.xml
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install migrate demo run test check lint fmt clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed ## Create the virtualenv and install pinned dependencies
+
+migrate: install ## Apply database migrations (starts the embedded PostgreSQL if DATABASE_URL is unset)
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+
+demo: migrate ## Import the demo data through the arXiv importer (idempotent)
+	DEBUG=$${DEBUG:-1} $(PY) manage.py import_arxiv $(DEMO_FEED)
+
+run: demo ## Set everything up and serve the site on http://127.0.0.1:8000
+	@echo "Serving http://$(HOST):$(PORT)/researchers/timothy-lillicrap/"
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install ## Run the whole suite on PostgreSQL (embedded unless DATABASE_URL is set)
+	$(PY) -m pytest --create-db $(PYTEST_ARGS)
+
+check: install ## Lint and check for missing migrations
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+fmt: install ## Format the code
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean: ## Remove the virtualenv and the embedded database
+	rm -rf $(VENV) .pgdata staticfiles

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "BZPEER staff"
+admin.site.site_title = "BZPEER staff"
+
+urlpatterns = [
+    path("", include("profiles.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,188 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from bzpeer.lib.sources import source_labels
+from profiles import trust
+
+
+class AccountManager(UserManager):
+    """Accounts are keyed by email; there is no username."""
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    username = None
+    email = models.EmailField("email address", unique=True)
+    name = models.CharField(max_length=200, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = AccountManager()
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+
+class Institution(models.Model):
+    name = models.CharField(max_length=300)
+    openalex_id = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    ror = models.CharField("ROR id", max_length=40, unique=True, null=True, blank=True)
+    country_code = models.CharField(max_length=2, blank=True)
+    kind = models.CharField(max_length=40, blank=True, help_text="education, company, ...")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(openalex_id__isnull=True, ror__isnull=True),
+                name="institution_unique_name_without_ids",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResearcherQuerySet(models.QuerySet):
+    def search(self, query: str):
+        """Researchers whose name contains every word of ``query`` (case and accents ignored)."""
+        from bzpeer.lib.names import name_key
+
+        qs = self
+        for word in name_key(query).split():
+            qs = qs.filter(name_key__contains=word)
+        return qs
+
+    def by_prominence(self):
+        return self.order_by("-works_count", "display_name", "id")
+
+
+class Researcher(models.Model):
+    """A public author record, assembled from open metadata. Claims link it to an account."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    display_name = models.CharField(max_length=255)
+    name_key = models.CharField(max_length=255, db_index=True, editable=False)
+    other_names = ArrayField(models.CharField(max_length=255), default=list, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    orcid = models.CharField("ORCID iD", max_length=19, unique=True, null=True, blank=True)
+    openalex_id = models.CharField("OpenAlex ID", max_length=20, unique=True, null=True, blank=True)
+    institution = models.ForeignKey(
+        Institution, null=True, blank=True, on_delete=models.SET_NULL, related_name="researchers"
+    )
+    open_to_collaborate = models.BooleanField(default=False)
+    sources = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+
+    # Derived data, kept right by profiles.services.researcher_refresh_stats and the follow
+    # signals; pages read these instead of counting.
+    works_count = models.PositiveIntegerField(default=0)
+    followers_count = models.PositiveIntegerField(default=0)
+    topics_count = models.PositiveIntegerField(default=0)
+    close_collaborators_count = models.PositiveIntegerField(default=0)
+    top_topics = ArrayField(models.CharField(max_length=255), default=list, blank=True)
+    first_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    verification_level = models.PositiveSmallIntegerField(default=0)
+    trust_score = models.PositiveSmallIntegerField(default=0)
+    trust_components = models.JSONField(default=list, blank=True)
+    stats_refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResearcherQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name"]
+        indexes = [
+            GinIndex(name="researcher_name_trgm", fields=["name_key"], opclasses=["gin_trgm_ops"]),
+            models.Index(fields=["-works_count"], name="researcher_works_count"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(trust_score__lte=100), name="researcher_trust_score_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(verification_level__lte=3), name="researcher_verification_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("profiles:researcher-detail", args=[self.slug])
+
+    @property
+    def trust_band(self) -> str:
+        return trust.band(self.trust_score)
+
+    @property
+    def is_claimed(self) -> bool:
+        return False
+
+    @property
+    def source_names(self) -> list[str]:
+        return source_labels(self.sources)
+
+    @property
+    def summary_line(self) -> str:
+        """The owner's summary, or a line built from the imported data."""
+        if self.summary:
+            return self.summary
+        return imported_summary(self)
+
+
+def imported_summary(researcher: Researcher) -> str:
+    parts = []
+    if researcher.top_topics:
+        topics = researcher.top_topics[:3]
+        listed = ", ".join(topics[:-1]) + (" and " if len(topics) > 1 else "") + topics[-1]
+        parts.append(f"Works on {listed}")
+    if researcher.first_year and researcher.last_year:
+        span = (
+            str(researcher.first_year)
+            if researcher.first_year == researcher.last_year
+            else f"{researcher.first_year}–{researcher.last_year}"
+        )
+        count = researcher.works_count
+        parts.append(f"{count} published item{'s' if count != 1 else ''}, {span}")
+    return "; ".join(parts) + "." if parts else ""
+
+
+class Follow(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="follows")
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "researcher"], name="follow_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.researcher}"

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from profiles import views
+
+app_name = "profiles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("researchers/<slug:slug>/", views.researcher_detail, name="researcher-detail"),
+    path("researchers/<slug:slug>/follow/", views.researcher_follow, name="researcher-follow"),
+    path("orcid/<str:orcid>", views.researcher_by_orcid, name="researcher-by-orcid"),
+    path("openalex/<str:openalex_id>", views.researcher_by_openalex, name="researcher-by-openalex"),
+]

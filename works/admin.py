@@ -1,0 +1,82 @@
+from django.contrib import admin
+
+from profiles.services import researcher_refresh_stats
+from works.models import Authorship, SourceRecord, Topic, Venue, Work
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "issn_l", "openalex_id"]
+    list_filter = ["kind"]
+    search_fields = ["name", "issn_l", "openalex_id"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "scheme", "code"]
+    list_filter = ["scheme"]
+    search_fields = ["name", "code"]
+
+
+class AuthorshipInline(admin.TabularInline):
+    model = Authorship
+    extra = 0
+    raw_id_fields = ["researcher"]
+    filter_horizontal = ["institutions"]
+    fields = ["position", "printed_name", "researcher"]
+
+
+@admin.register(Work)
+class WorkAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "publication_year", "venue", "doi", "arxiv_id", "openalex_id"]
+    list_filter = ["kind", "publication_year", "sources"]
+    search_fields = ["title", "doi", "arxiv_id", "openalex_id"]
+    raw_id_fields = ["venue"]
+    filter_horizontal = ["topics"]
+    readonly_fields = ["authors_count", "created_at", "updated_at"]
+    inlines = [AuthorshipInline]
+
+    def save_related(self, request, form, formsets, change):
+        """An edited byline changes the counts of everyone on it, before and after."""
+        work = form.instance
+        before = set(work.authorships.values_list("researcher_id", flat=True))
+        super().save_related(request, form, formsets, change)
+        after = set(work.authorships.values_list("researcher_id", flat=True))
+        Work.objects.filter(pk=work.pk).update(authors_count=len(after))
+        researcher_refresh_stats(researcher_ids=before | after)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Work.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        affected = set(
+            Authorship.objects.filter(work__in=queryset).values_list("researcher_id", flat=True)
+        )
+        queryset.delete()
+        researcher_refresh_stats(researcher_ids=affected)
+
+
+@admin.register(Authorship)
+class AuthorshipAdmin(admin.ModelAdmin):
+    list_display = ["printed_name", "researcher", "work", "position"]
+    search_fields = ["printed_name", "researcher__display_name", "work__title"]
+    raw_id_fields = ["work", "researcher"]
+    filter_horizontal = ["institutions"]
+
+    def has_add_permission(self, request):
+        return False  # bylines are edited on their work, which keeps the counts right
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SourceRecord)
+class SourceRecordAdmin(admin.ModelAdmin):
+    list_display = ["source", "external_id", "work", "researcher", "imported_at"]
+    list_filter = ["source", "imported_at"]
+    search_fields = ["external_id"]
+    raw_id_fields = ["work", "researcher"]
+    readonly_fields = ["content_hash", "imported_at"]

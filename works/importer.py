@@ -1,0 +1,124 @@
+"""Running an import: files -> records -> batches written by works.services, with progress.
+
+Bad records are reported with their place in the file and skipped; a batch that fails in the
+database is retried record by record, so one bad record never takes good ones down with it.
+"""
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import DatabaseError
+
+from profiles.services import researcher_refresh_stats
+from works.readers import FileFormatError, Item
+from works.services import Record, records_import
+
+BATCH_SIZE = 500
+PROGRESS_EVERY = 2.0  # seconds
+
+
+@dataclass
+class Summary:
+    records: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    researchers_refreshed: int = 0
+    problems: list[str] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def seconds(self) -> float:
+        return max(time.monotonic() - self.started, 1e-6)
+
+    @property
+    def rate(self) -> float:
+        return self.records / self.seconds
+
+    def add(self, result) -> None:
+        """Count a written batch and refresh the stats of the researchers it touched."""
+        self.created += result.created
+        self.updated += result.updated
+        self.unchanged += result.unchanged
+        self.researchers_refreshed += researcher_refresh_stats(
+            researcher_ids=result.touched_researchers
+        )
+
+    def line(self) -> str:
+        return (
+            f"{self.records} records: {self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.skipped} skipped "
+            f"in {self.seconds:.1f} s ({self.rate:,.0f} records/s); "
+            f"{self.researchers_refreshed} researchers refreshed"
+        )
+
+
+def run_import(
+    paths: Iterable[Path],
+    reader: Callable[[Path], Iterator[Item]],
+    report: Callable[[str], None],
+) -> Summary:
+    summary = Summary()
+    for path in paths:
+        _import_file(Path(path), reader, report, summary)
+    return summary
+
+
+def _import_file(path: Path, reader, report, summary: Summary) -> None:
+    def problem(message: str) -> None:
+        summary.skipped += 1
+        summary.problems.append(message)
+        report(f"skipped {message}")
+
+    last_report = time.monotonic()
+    batch: list[Item] = []
+    try:
+        if not path.is_file():
+            raise FileFormatError(f"{path}: no such file")
+        for item in reader(path):
+            summary.records += 1
+            if item.error is not None:
+                problem(f"{item.location}: {item.error}")
+            else:
+                batch.append(item)
+            if len(batch) >= BATCH_SIZE:
+                batch = _write(batch, summary, problem)
+            if time.monotonic() - last_report >= PROGRESS_EVERY:
+                last_report = time.monotonic()
+                report(f"{path.name}: {summary.records:,} records, {summary.rate:,.0f}/s")
+    except FileFormatError as exc:
+        summary.skipped += 1
+        summary.problems.append(str(exc))
+        report(f"skipped {exc}")
+    except OSError as exc:
+        summary.skipped += 1
+        summary.problems.append(f"{path}: {exc}")
+        report(f"skipped {path}: {exc}")
+    while batch:
+        batch = _write(batch, summary, problem)
+
+
+def _write(batch: list[Item], summary: Summary, problem) -> list[Item]:
+    """Write a batch; returns the items deferred to the next batch."""
+    records: list[Record] = [item.record for item in batch]  # type: ignore[misc]
+    try:
+        result = records_import(records=records)
+    except DatabaseError:
+        return _write_one_by_one(batch, summary, problem)
+    summary.add(result)
+    return [batch[i] for i in result.deferred]
+
+
+def _write_one_by_one(batch: list[Item], summary: Summary, problem) -> list[Item]:
+    """After a failed batch: each record alone, so only the bad one is lost."""
+    for item in batch:
+        try:
+            result = records_import(records=[item.record])  # type: ignore[list-item]
+        except DatabaseError as exc:
+            problem(f"{item.location}: the database refused it ({str(exc).splitlines()[0]})")
+            continue
+        summary.add(result)
+    return []

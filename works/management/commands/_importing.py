@@ -1,0 +1,31 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from works.importer import run_import
+
+
+class ImportCommand(BaseCommand):
+    """Shared shape of the import commands: files in, progress out, a summary at the end."""
+
+    reader = None
+    source_name = ""
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", type=Path, help="files to import (or .gz)")
+
+    def handle(self, *args, files, **options):
+        self.stdout.write(f"Importing {len(files)} {self.source_name} file(s)")
+        summary = run_import(files, type(self).reader, self._progress)
+        self.stdout.write(
+            ("Done: " if not summary.skipped else "Finished with problems: ") + summary.line()
+        )
+        if summary.skipped:
+            raise CommandError(
+                f"{summary.skipped} record(s) skipped; see the lines starting 'skipped' above.",
+                returncode=1,
+            )
+
+    def _progress(self, message: str) -> None:
+        stream = self.stderr if message.startswith("skipped") else self.stdout
+        stream.write(message)
