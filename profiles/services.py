@@ -5,6 +5,7 @@ from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from bzpeer.lib.names import strip_accents
 from profiles import trust
 from profiles.models import Follow, Researcher, User
 
@@ -35,7 +36,7 @@ GROUP BY rid
 
 def unique_slugs(names: list[str]) -> list[str]:
     """One new, unused slug per name: a second "Wei Wang" becomes ``wei-wang-2``."""
-    bases = [slugify(name)[:100] or "researcher" for name in names]
+    bases = [slugify(strip_accents(name))[:100] or "researcher" for name in names]
     taken = set(Researcher.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
     next_suffix: dict[str, int] = {}
     result = []

@@ -33,7 +33,9 @@ def researcher_detail(request, slug):
         Work.objects.by_researcher(researcher)
         .newest_first()
         .select_related("venue")
-        .prefetch_related(Prefetch("authorships", queryset=byline[:AUTHORS_SHOWN], to_attr="byline"))
+        .prefetch_related(
+            Prefetch("authorships", queryset=byline[:AUTHORS_SHOWN], to_attr="byline")
+        )
     )
     paginator = KnownCountPaginator(works, WORKS_PER_PAGE, count=researcher.works_count)
     page = page_or_last(paginator, request.GET.get("page"))

@@ -4,123 +4,288 @@ import django.contrib.postgres.fields
 import django.contrib.postgres.indexes
 import django.db.models.deletion
 import django.utils.timezone
-import profiles.models
 from django.conf import settings
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
+import profiles.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         TrigramExtension(),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='email address')),
-                ('name', models.CharField(blank=True, max_length=200)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(max_length=254, unique=True, verbose_name="email address"),
+                ),
+                ("name", models.CharField(blank=True, max_length=200)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'abstract': False,
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "abstract": False,
             },
             managers=[
-                ('objects', profiles.models.AccountManager()),
+                ("objects", profiles.models.AccountManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Institution',
+            name="Institution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300)),
-                ('openalex_id', models.CharField(blank=True, max_length=20, null=True, unique=True)),
-                ('ror', models.CharField(blank=True, max_length=40, null=True, unique=True, verbose_name='ROR id')),
-                ('country_code', models.CharField(blank=True, max_length=2)),
-                ('kind', models.CharField(blank=True, help_text='education, company, ...', max_length=40)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                (
+                    "openalex_id",
+                    models.CharField(blank=True, max_length=20, null=True, unique=True),
+                ),
+                (
+                    "ror",
+                    models.CharField(
+                        blank=True, max_length=40, null=True, unique=True, verbose_name="ROR id"
+                    ),
+                ),
+                ("country_code", models.CharField(blank=True, max_length=2)),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True, help_text="education, company, ...", max_length=40
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('openalex_id__isnull', True), ('ror__isnull', True)), fields=('name',), name='institution_unique_name_without_ids')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("openalex_id__isnull", True), ("ror__isnull", True)),
+                        fields=("name",),
+                        name="institution_unique_name_without_ids",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Researcher',
+            name="Researcher",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('display_name', models.CharField(max_length=255)),
-                ('name_key', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('other_names', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=255), blank=True, default=list, size=None)),
-                ('summary', models.CharField(blank=True, max_length=300)),
-                ('orcid', models.CharField(blank=True, max_length=19, null=True, unique=True, verbose_name='ORCID iD')),
-                ('openalex_id', models.CharField(blank=True, max_length=20, null=True, unique=True, verbose_name='OpenAlex ID')),
-                ('open_to_collaborate', models.BooleanField(default=False)),
-                ('sources', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=20), blank=True, default=list, size=None)),
-                ('works_count', models.PositiveIntegerField(default=0)),
-                ('followers_count', models.PositiveIntegerField(default=0)),
-                ('topics_count', models.PositiveIntegerField(default=0)),
-                ('close_collaborators_count', models.PositiveIntegerField(default=0)),
-                ('top_topics', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=255), blank=True, default=list, size=None)),
-                ('first_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('last_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('verification_level', models.PositiveSmallIntegerField(default=0)),
-                ('trust_score', models.PositiveSmallIntegerField(default=0)),
-                ('trust_components', models.JSONField(blank=True, default=list)),
-                ('stats_refreshed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('institution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='researchers', to='profiles.institution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                ("display_name", models.CharField(max_length=255)),
+                ("name_key", models.CharField(db_index=True, editable=False, max_length=255)),
+                (
+                    "other_names",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=255),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, max_length=300)),
+                (
+                    "orcid",
+                    models.CharField(
+                        blank=True, max_length=19, null=True, unique=True, verbose_name="ORCID iD"
+                    ),
+                ),
+                (
+                    "openalex_id",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        null=True,
+                        unique=True,
+                        verbose_name="OpenAlex ID",
+                    ),
+                ),
+                ("open_to_collaborate", models.BooleanField(default=False)),
+                (
+                    "sources",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=20),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                ("works_count", models.PositiveIntegerField(default=0)),
+                ("followers_count", models.PositiveIntegerField(default=0)),
+                ("topics_count", models.PositiveIntegerField(default=0)),
+                ("close_collaborators_count", models.PositiveIntegerField(default=0)),
+                (
+                    "top_topics",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=255),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                ("first_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("last_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("verification_level", models.PositiveSmallIntegerField(default=0)),
+                ("trust_score", models.PositiveSmallIntegerField(default=0)),
+                ("trust_components", models.JSONField(blank=True, default=list)),
+                ("stats_refreshed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="researchers",
+                        to="profiles.institution",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['display_name'],
+                "ordering": ["display_name"],
             },
         ),
         migrations.CreateModel(
-            name='Follow',
+            name="Follow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follows', to=settings.AUTH_USER_MODEL)),
-                ('researcher', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follows', to='profiles.researcher')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follows",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "researcher",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follows",
+                        to="profiles.researcher",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='researcher',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['name_key'], name='researcher_name_trgm', opclasses=['gin_trgm_ops']),
+            model_name="researcher",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["name_key"], name="researcher_name_trgm", opclasses=["gin_trgm_ops"]
+            ),
         ),
         migrations.AddIndex(
-            model_name='researcher',
-            index=models.Index(fields=['-works_count'], name='researcher_works_count'),
+            model_name="researcher",
+            index=models.Index(fields=["-works_count"], name="researcher_works_count"),
         ),
         migrations.AddConstraint(
-            model_name='researcher',
-            constraint=models.CheckConstraint(condition=models.Q(('trust_score__lte', 100)), name='researcher_trust_score_range'),
+            model_name="researcher",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("trust_score__lte", 100)), name="researcher_trust_score_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='researcher',
-            constraint=models.CheckConstraint(condition=models.Q(('verification_level__lte', 3)), name='researcher_verification_range'),
+            model_name="researcher",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("verification_level__lte", 3)),
+                name="researcher_verification_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='follow',
-            constraint=models.UniqueConstraint(fields=('user', 'researcher'), name='follow_once'),
+            model_name="follow",
+            constraint=models.UniqueConstraint(fields=("user", "researcher"), name="follow_once"),
         ),
     ]

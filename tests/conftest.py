@@ -1,0 +1,41 @@
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DEMO_FEED = Path(__file__).parent.parent / "works" / "demo" / "lillicrap.atom.xml"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def need(condition: bool, reason: str) -> None:
+    """Skip a test whose service is missing on a developer's machine; in CI, fail instead."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (required in CI)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def fixture_path():
+    return lambda name: FIXTURES / name
+
+
+@pytest.fixture
+def demo(db):
+    """The demo researcher, imported through the real arXiv importer."""
+    from profiles.models import Researcher
+
+    call_command("import_arxiv", str(DEMO_FEED), stdout=io.StringIO())
+    return Researcher.objects.get(slug="timothy-lillicrap")
+
+
+@pytest.fixture
+def chromium_path():
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    need(Path(path).exists(), "Chromium is not installed")
+    return path

@@ -1,0 +1,77 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from bzpeer.lib.names import name_key
+from profiles.models import Institution, Researcher, User
+from works.models import Authorship, Topic, Venue, Work
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["email"]
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    name = factory.Faker("name")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class InstitutionFactory(DjangoModelFactory):
+    class Meta:
+        model = Institution
+
+    name = factory.Sequence(lambda n: f"Institute {n}")
+    country_code = "GB"
+
+
+class ResearcherFactory(DjangoModelFactory):
+    class Meta:
+        model = Researcher
+
+    display_name = factory.Faker("name")
+    name_key = factory.LazyAttribute(lambda o: name_key(o.display_name))
+    slug = factory.Sequence(lambda n: f"researcher-{n}")
+    sources = factory.LazyFunction(lambda: ["arxiv"])
+
+
+class VenueFactory(DjangoModelFactory):
+    class Meta:
+        model = Venue
+        django_get_or_create = ["name"]
+
+    name = "arXiv"
+    kind = "repository"
+
+
+class TopicFactory(DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ["scheme", "code"]
+
+    scheme = "arxiv"
+    code = "cs.LG"
+    name = "Machine Learning"
+
+
+class WorkFactory(DjangoModelFactory):
+    class Meta:
+        model = Work
+
+    title = factory.Faker("sentence", nb_words=8)
+    abstract = factory.Faker("paragraph")
+    kind = "preprint"
+    publication_date = factory.Faker("date_between", start_date="-10y", end_date="today")
+    publication_year = factory.LazyAttribute(lambda o: o.publication_date.year)
+    arxiv_id = factory.Sequence(lambda n: f"2101.{n:05d}")
+    venue = factory.SubFactory(VenueFactory)
+    sources = factory.LazyFunction(lambda: ["arxiv"])
+
+
+class AuthorshipFactory(DjangoModelFactory):
+    class Meta:
+        model = Authorship
+
+    work = factory.SubFactory(WorkFactory)
+    researcher = factory.SubFactory(ResearcherFactory)
+    position = factory.Sequence(lambda n: n)
+    printed_name = factory.LazyAttribute(lambda o: o.researcher.display_name)
