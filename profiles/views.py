@@ -60,7 +60,7 @@ def researcher_follow(request, slug):
         # The follow box is a fragment of the profile page; htmx swaps it in place.
         researcher.refresh_from_db(fields=["followers_count"])
         following = request.POST.get("action") != "unfollow"
-        context = {"researcher": researcher, "following": following}
+        context = {"researcher": researcher, "following": following, "swapped": True}
         return render(request, "profiles/researcher_detail.html#follow-box", context)
     return redirect(researcher.get_absolute_url() + "#actions")
 

@@ -1,6 +1,5 @@
 import io
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -32,10 +31,3 @@ def demo(db):
 
     call_command("import_arxiv", str(DEMO_FEED), stdout=io.StringIO())
     return Researcher.objects.get(slug="timothy-lillicrap")
-
-
-@pytest.fixture
-def chromium_path():
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    need(Path(path).exists(), "Chromium is not installed")
-    return path
