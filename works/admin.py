@@ -69,8 +69,19 @@ class AuthorshipAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Authorship.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        """A removed byline entry changes the counts of everyone on that work."""
+        works = set(queryset.values_list("work_id", flat=True))
+        affected = set(
+            Authorship.objects.filter(work__in=works).values_list("researcher_id", flat=True)
+        )
+        queryset.delete()
+        for work in Work.objects.filter(pk__in=works):
+            Work.objects.filter(pk=work.pk).update(authors_count=work.authorships.count())
+        researcher_refresh_stats(researcher_ids=affected)
 
 
 @admin.register(SourceRecord)

@@ -1,0 +1,67 @@
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from profiles.models import Researcher
+from tests.factories import UserFactory
+
+APP_LABELS = {"profiles", "works"}
+
+
+@pytest.fixture
+def staff_client(client, db):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def registered_models():
+    return [m for m in apps.get_models() if m._meta.app_label in APP_LABELS]
+
+
+def test_every_model_is_in_the_admin_with_lists_filters_and_search():
+    for model in registered_models():
+        model_admin = admin.site._registry.get(model)
+        assert model_admin is not None, model
+        assert model_admin.list_display != ("__str__",), model
+        assert model_admin.search_fields, model
+        if model.__name__ != "Authorship":
+            assert model_admin.list_filter, model
+
+
+def test_every_changelist_renders_and_searches(staff_client, demo):
+    for model in registered_models():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        assert staff_client.get(url).status_code == 200, url
+        assert staff_client.get(url, {"q": "Lillicrap"}).status_code == 200, url
+
+
+def test_a_researcher_page_in_the_admin_opens(staff_client, demo):
+    url = reverse("admin:profiles_researcher_change", args=[demo.pk])
+    assert "Timothy Lillicrap" in staff_client.get(url).content.decode()
+
+
+def test_deleting_a_work_in_the_admin_recounts_its_authors(staff_client, demo):
+    from works.models import Work
+
+    work = Work.objects.get(arxiv_id="1912.01603")
+    url = reverse("admin:works_work_delete", args=[work.pk])
+    staff_client.post(url, {"post": "yes"})
+    assert Researcher.objects.get(pk=demo.pk).works_count == 12
+    assert Researcher.objects.get(slug="danijar-hafner").works_count == 1
+
+
+def test_people_who_are_not_staff_are_kept_out(client, db):
+    client.force_login(UserFactory())
+    response = client.get(reverse("admin:profiles_researcher_changelist"))
+    assert response.status_code == 302
+
+
+def test_removing_one_byline_entry_in_the_admin_recounts(staff_client, demo):
+    from works.models import Authorship, Work
+
+    entry = Authorship.objects.get(work__arxiv_id="1912.01603", researcher=demo)
+    url = reverse("admin:works_authorship_delete", args=[entry.pk])
+    staff_client.post(url, {"post": "yes"})
+    assert Researcher.objects.get(pk=demo.pk).works_count == 12
+    assert Work.objects.get(arxiv_id="1912.01603").authors_count == 3
