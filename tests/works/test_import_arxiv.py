@@ -1,11 +1,9 @@
-import io
 import re
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from profiles.models import Researcher
-from tests.conftest import DEMO_FEED
+from tests.conftest import DEMO_FEED, run_command
 from tests.snapshot import database_snapshot
 from works.models import Authorship, Topic, Work
 
@@ -28,13 +26,7 @@ DEMO_AUTHOR_COUNTS = {
 
 
 def run_import(*paths):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_arxiv", *map(str, paths), stdout=out, stderr=err)
-        code = 0
-    except CommandError as exc:
-        code = exc.returncode
-    return code, out.getvalue(), err.getvalue()
+    return run_command("import_arxiv", *paths)
 
 
 def reference_works(fixture_path):

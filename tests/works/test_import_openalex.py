@@ -1,11 +1,10 @@
 import gzip
-import io
 import json
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from profiles.models import Institution, Researcher
+from tests.conftest import run_command
 from tests.snapshot import database_snapshot
 from works.models import Authorship, SourceRecord, Work
 
@@ -18,13 +17,7 @@ SAMPLES = [
 
 
 def run_import(*paths):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_openalex", *map(str, paths), stdout=out, stderr=err)
-        code = 0
-    except CommandError as exc:
-        code = exc.returncode
-    return code, out.getvalue(), err.getvalue()
+    return run_command("import_openalex", *paths)
 
 
 @pytest.mark.django_db
