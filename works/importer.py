@@ -12,8 +12,8 @@ from pathlib import Path
 from django.db import DatabaseError
 
 from profiles.services import researcher_refresh_stats
-from works.readers import FileFormatError, Item
 from works.services import Record, records_import
+from works.sources.files import FileFormatError, Item
 
 BATCH_SIZE = 500
 PROGRESS_EVERY = 2.0  # seconds

@@ -14,7 +14,8 @@ from django.utils import timezone
 from bzpeer.lib.names import name_key
 from profiles.models import Institution, Researcher
 from profiles.services import unique_slugs
-from works.mappers import (
+from works.models import Authorship, SourceRecord, Topic, Venue, Work
+from works.sources.records import (
     AuthorRecord,
     InstitutionRecord,
     ResearcherRecord,
@@ -22,7 +23,6 @@ from works.mappers import (
     VenueRecord,
     WorkRecord,
 )
-from works.models import Authorship, SourceRecord, Topic, Venue, Work
 
 Record = WorkRecord | ResearcherRecord
 

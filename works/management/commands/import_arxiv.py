@@ -1,8 +1,8 @@
 from works.management.commands._importing import ImportCommand
-from works.readers import read_arxiv
+from works.sources import arxiv
 
 
 class Command(ImportCommand):
     help = "Import works from arXiv API Atom feeds (plain, gzipped, or a recorded JSON response)."
-    reader = read_arxiv
+    reader = arxiv.read
     source_name = "arXiv"

@@ -1,5 +1,5 @@
 from works.management.commands._importing import ImportCommand
-from works.readers import read_openalex
+from works.sources import openalex
 
 
 class Command(ImportCommand):
@@ -7,5 +7,5 @@ class Command(ImportCommand):
         "Import OpenAlex Work and Author records: one object, an API page with meta and results, "
         "or JSON Lines; plain or gzipped."
     )
-    reader = read_openalex
+    reader = openalex.read
     source_name = "OpenAlex"

@@ -1,21 +1,31 @@
-"""Reading import files record by record, without holding the whole file in memory.
+"""arXiv: API Atom feeds, plain, gzipped, or as a recorded ``{"url", "body"}`` response."""
 
-Each reader yields ``Item``s: a record's place in the file ("page.jsonl line 12", "feed.atom
-entry 3 (line 40)") and either its mapped record or the RecordError that makes it unusable.
-A file that cannot be read at all raises ``FileFormatError``.
-"""
-
-import gzip
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-from works import mappers
-from works.mappers import RecordError
+from bzpeer.lib.identifiers import normalize_doi, split_arxiv_id
+from bzpeer.lib.names import person_name
+from bzpeer.lib.sources import Source
+from works.sources.arxiv_categories import category_name
+from works.sources.files import FileFormatError, Item, open_text
+from works.sources.records import (
+    AuthorRecord,
+    RecordError,
+    TopicRecord,
+    VenueRecord,
+    WorkRecord,
+    clean_paragraphs,
+    clean_text,
+    parse_date,
+    with_hash,
+)
 
+ATOM = "{http://www.w3.org/2005/Atom}"
+ARXIV = "{http://arxiv.org/schemas/atom}"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 _ENTRY_WRAPPER = (
     '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom" '
@@ -23,99 +33,13 @@ _ENTRY_WRAPPER = (
 )
 
 
-class FileFormatError(ValueError):
-    """The file as a whole is not in the format asked for."""
+def sniff(text: str) -> bool:
+    """An Atom feed from arXiv's API, bare or inside a recorded response."""
+    start = text[:4000]
+    return ATOM_NS in start and ("arxiv.org" in start or "arXiv" in start)
 
 
-@dataclass(frozen=True)
-class Item:
-    location: str
-    record: object | None = None
-    error: RecordError | None = None
-
-
-def open_text(path: Path) -> io.TextIOBase:
-    """Open plain or gzipped UTF-8 text, told apart by the gzip magic number."""
-    with open(path, "rb") as probe:
-        magic = probe.read(2)
-    if magic == b"\x1f\x8b":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="replace")
-    return open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
-
-
-# OpenAlex ------------------------------------------------------------------------------------
-
-
-def read_openalex(path: Path) -> Iterator[Item]:
-    """Works and Authors: one object, an API page (``meta`` + ``results``), or JSON Lines."""
-    with open_text(path) as handle:
-        first = handle.readline()
-        second = handle.readline()
-        if _parses(first) or (second.strip() and _parses(second)):
-            handle.seek(0)
-            yield from _openalex_lines(path, handle)
-            return
-        handle.seek(0)
-        try:
-            document = json.load(handle)
-        except json.JSONDecodeError as exc:
-            raise FileFormatError(
-                f"{path.name}: not JSON or JSON Lines (line {exc.lineno}: {exc.msg})"
-            ) from exc
-    yield from _openalex_document(document, path.name)
-
-
-def _parses(line: str) -> bool:
-    try:
-        return isinstance(json.loads(line), dict)
-    except json.JSONDecodeError:
-        return False
-
-
-def _openalex_lines(path: Path, handle) -> Iterator[Item]:
-    for number, line in enumerate(handle, start=1):
-        if not line.strip():
-            continue
-        where = f"{path.name} line {number}"
-        try:
-            payload = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Item(where, error=RecordError(f"not valid JSON ({exc.msg})"))
-            continue
-        yield from _openalex_document(payload, where)
-
-
-def _openalex_document(document, where: str) -> Iterator[Item]:
-    if isinstance(document, dict) and isinstance(document.get("results"), list):
-        for index, payload in enumerate(document["results"]):
-            yield _openalex_item(payload, f"{where} results[{index}]")
-    elif isinstance(document, list):
-        for index, payload in enumerate(document):
-            yield _openalex_item(payload, f"{where} [{index}]")
-    else:
-        yield _openalex_item(document, where)
-
-
-def _openalex_item(payload, where: str) -> Item:
-    try:
-        if not isinstance(payload, dict):
-            raise RecordError("not a JSON object")
-        kind = mappers.openalex_kind(payload)
-        if kind == "work":
-            return Item(where, record=mappers.openalex_work(payload))
-        if kind == "author":
-            return Item(where, record=mappers.openalex_author(payload))
-        raise RecordError(f"{payload['id']} is not an OpenAlex Work or Author")
-    except RecordError as exc:
-        return Item(where, error=exc)
-    except (TypeError, AttributeError, KeyError) as exc:
-        return Item(where, error=RecordError(f"unexpected shape ({exc.__class__.__name__}: {exc})"))
-
-
-# arXiv ---------------------------------------------------------------------------------------
-
-
-def read_arxiv(path: Path) -> Iterator[Item]:
+def read(path: Path) -> Iterator[Item]:
     """arXiv API Atom feeds, plain, gzipped, or as a recorded ``{"url", "body"}`` response.
 
     Entries are cut out of the text and parsed one at a time, so a malformed entry is reported
@@ -160,7 +84,7 @@ def _atom_entries(name: str, handle) -> Iterator[Item]:
             yield Item(where, error=RecordError(f"malformed XML at line {row}: {exc.msg}"))
             continue
         try:
-            yield Item(where, record=mappers.arxiv_entry(element))
+            yield Item(where, record=arxiv_entry(element))
         except RecordError as exc:
             yield Item(where, error=exc)
 
@@ -215,3 +139,49 @@ def _find_entry(text: str, offset: int) -> int:
         if text[index + 6] in "> \t\r\n":
             return index
         offset = index + 6
+
+
+_ARXIV_ERROR = re.compile(r"arxiv\.org/api/errors")
+
+
+def arxiv_entry(entry: ET.Element) -> WorkRecord:
+    """One ``<entry>`` of an arXiv API Atom feed."""
+    raw_id = clean_text(entry.findtext(f"{ATOM}id"))
+    if _ARXIV_ERROR.search(raw_id):
+        raise RecordError(f"arXiv API error: {clean_text(entry.findtext(f'{ATOM}summary'))}")
+    parts = split_arxiv_id(raw_id)
+    if not parts:
+        raise RecordError(f"entry id {raw_id!r} is not an arXiv identifier")
+    arxiv_id, version = parts
+    title = clean_text(entry.findtext(f"{ATOM}title"))
+    if not title:
+        raise RecordError(f"arXiv {arxiv_id} has no title")
+    names = [clean_text(a.findtext(f"{ATOM}name")) for a in entry.findall(f"{ATOM}author")]
+    if not names or not all(names):
+        raise RecordError(f"arXiv {arxiv_id} has an author without a name, or no authors")
+    primary = entry.find(f"{ARXIV}primary_category")
+    codes = [primary.get("term")] if primary is not None and primary.get("term") else []
+    codes += [c.get("term") for c in entry.findall(f"{ATOM}category") if c.get("term")]
+    topics = tuple(TopicRecord("arxiv", code, category_name(code)) for code in dict.fromkeys(codes))
+    updated = parse_date(entry.findtext(f"{ATOM}updated"), f"arXiv {arxiv_id}: updated")
+    published = parse_date(entry.findtext(f"{ATOM}published"), f"arXiv {arxiv_id}: published")
+    shown = updated or published
+    return with_hash(
+        WorkRecord(
+            source=Source.ARXIV,
+            external_id=arxiv_id,
+            title=title,
+            authors=tuple(AuthorRecord(printed_name=n, display_name=person_name(n)) for n in names),
+            abstract=clean_paragraphs(entry.findtext(f"{ATOM}summary")),
+            kind="preprint",
+            publication_date=shown,
+            publication_year=shown.year if shown else None,
+            first_posted=published,
+            doi=normalize_doi(entry.findtext(f"{ARXIV}doi")),
+            arxiv_id=arxiv_id,
+            arxiv_version=version,
+            venue=VenueRecord(name="arXiv", kind="repository"),
+            journal_ref=clean_text(entry.findtext(f"{ARXIV}journal_ref"))[:500],
+            topics=topics,
+        )
+    )

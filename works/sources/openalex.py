@@ -1,15 +1,11 @@
-"""Source payloads to plain records: what each source says, in BZPEER's terms.
+"""OpenAlex: Work and Author records exactly as the API returns them.
 
-Mappers are pure: they read one parsed payload and return a dataclass, or raise RecordError
-with a message an operator can act on. Nothing here touches the database.
+A file holds one object, an API page (``meta`` + ``results``), or JSON Lines; plain or gzipped.
 """
 
-import hashlib
 import json
-import re
-import xml.etree.ElementTree as ET
-from dataclasses import asdict, dataclass, field
-from datetime import date
+from collections.abc import Iterator
+from pathlib import Path
 
 from bzpeer.lib.identifiers import (
     normalize_doi,
@@ -17,119 +13,92 @@ from bzpeer.lib.identifiers import (
     normalize_orcid,
     split_arxiv_id,
 )
-from bzpeer.lib.names import person_name
 from bzpeer.lib.sources import Source
-from works.arxiv_categories import category_name
-
-ATOM = "{http://www.w3.org/2005/Atom}"
-ARXIV = "{http://arxiv.org/schemas/atom}"
-
-
-class RecordError(ValueError):
-    """A record that cannot be imported; the message says why."""
-
-
-@dataclass(frozen=True)
-class InstitutionRecord:
-    name: str
-    openalex_id: str | None = None
-    ror: str | None = None
-    country_code: str = ""
-    kind: str = ""
+from works.sources.files import FileFormatError, Item, open_text
+from works.sources.records import (
+    AuthorRecord,
+    InstitutionRecord,
+    RecordError,
+    ResearcherRecord,
+    TopicRecord,
+    VenueRecord,
+    WorkRecord,
+    clean_text,
+    parse_date,
+    with_hash,
+)
 
 
-@dataclass(frozen=True)
-class VenueRecord:
-    name: str
-    openalex_id: str | None = None
-    issn_l: str = ""
-    kind: str = ""
+def sniff(text: str) -> bool:
+    """Does this file start like OpenAlex JSON (an entity, a page of them, or JSON Lines)?"""
+    start = text.lstrip()[:4000]
+    return start.startswith(("{", "[")) and '"https://openalex.org/' in start
 
 
-@dataclass(frozen=True)
-class TopicRecord:
-    scheme: str
-    code: str
-    name: str
+def read(path: Path) -> Iterator[Item]:
+    """Works and Authors: one object, an API page (``meta`` + ``results``), or JSON Lines."""
+    with open_text(path) as handle:
+        first = handle.readline()
+        second = handle.readline()
+        if _parses(first) or (second.strip() and _parses(second)):
+            handle.seek(0)
+            yield from _openalex_lines(path, handle)
+            return
+        handle.seek(0)
+        try:
+            document = json.load(handle)
+        except json.JSONDecodeError as exc:
+            raise FileFormatError(
+                f"{path.name}: not JSON or JSON Lines (line {exc.lineno}: {exc.msg})"
+            ) from exc
+    yield from _openalex_document(document, path.name)
 
 
-@dataclass(frozen=True)
-class AuthorRecord:
-    printed_name: str
-    display_name: str
-    openalex_id: str | None = None
-    orcid: str | None = None
-    institutions: tuple[InstitutionRecord, ...] = ()
-
-
-@dataclass(frozen=True)
-class WorkRecord:
-    source: str
-    external_id: str
-    title: str
-    authors: tuple[AuthorRecord, ...]
-    abstract: str = ""
-    kind: str = "article"
-    publication_date: date | None = None
-    publication_year: int | None = None
-    first_posted: date | None = None
-    doi: str | None = None
-    arxiv_id: str | None = None
-    arxiv_version: int | None = None
-    openalex_id: str | None = None
-    venue: VenueRecord | None = None
-    journal_ref: str = ""
-    topics: tuple[TopicRecord, ...] = ()
-    content_hash: str = field(default="", compare=False)
-
-
-@dataclass(frozen=True)
-class ResearcherRecord:
-    source: str
-    external_id: str
-    display_name: str
-    other_names: tuple[str, ...] = ()
-    openalex_id: str | None = None
-    orcid: str | None = None
-    institution: InstitutionRecord | None = None
-    content_hash: str = field(default="", compare=False)
-
-
-def with_hash(record):
-    """The record with ``content_hash`` set: equal content, equal hash, across runs."""
-    payload = asdict(record)
-    payload.pop("content_hash")
-    digest = hashlib.sha256(
-        json.dumps(payload, sort_keys=True, default=str).encode("utf-8")
-    ).hexdigest()
-    return type(record)(**{**_shallow(record), "content_hash": digest})
-
-
-def _shallow(record) -> dict:
-    return {name: getattr(record, name) for name in record.__dataclass_fields__}
-
-
-def clean_text(text: str | None) -> str:
-    """Collapse the line-wrapping and indentation sources put inside titles."""
-    return " ".join((text or "").split())
-
-
-def clean_paragraphs(text: str | None) -> str:
-    """Unwrap hard-wrapped lines, keeping blank-line paragraph breaks."""
-    paragraphs = (clean_text(p) for p in re.split(r"\n\s*\n", text or ""))
-    return "\n\n".join(p for p in paragraphs if p)
-
-
-def _date(text: str | None, where: str) -> date | None:
-    if not text:
-        return None
+def _parses(line: str) -> bool:
     try:
-        return date.fromisoformat(text.strip()[:10])
-    except ValueError as exc:
-        raise RecordError(f"{where} is not a date: {text!r}") from exc
+        return isinstance(json.loads(line), dict)
+    except json.JSONDecodeError:
+        return False
 
 
-# OpenAlex ------------------------------------------------------------------------------------
+def _openalex_lines(path: Path, handle) -> Iterator[Item]:
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        where = f"{path.name} line {number}"
+        try:
+            payload = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Item(where, error=RecordError(f"not valid JSON ({exc.msg})"))
+            continue
+        yield from _openalex_document(payload, where)
+
+
+def _openalex_document(document, where: str) -> Iterator[Item]:
+    if isinstance(document, dict) and isinstance(document.get("results"), list):
+        for index, payload in enumerate(document["results"]):
+            yield _openalex_item(payload, f"{where} results[{index}]")
+    elif isinstance(document, list):
+        for index, payload in enumerate(document):
+            yield _openalex_item(payload, f"{where} [{index}]")
+    else:
+        yield _openalex_item(document, where)
+
+
+def _openalex_item(payload, where: str) -> Item:
+    try:
+        if not isinstance(payload, dict):
+            raise RecordError("not a JSON object")
+        kind = openalex_kind(payload)
+        if kind == "work":
+            return Item(where, record=openalex_work(payload))
+        if kind == "author":
+            return Item(where, record=openalex_author(payload))
+        raise RecordError(f"{payload['id']} is not an OpenAlex Work or Author")
+    except RecordError as exc:
+        return Item(where, error=exc)
+    except (TypeError, AttributeError, KeyError) as exc:
+        return Item(where, error=RecordError(f"unexpected shape ({exc.__class__.__name__}: {exc})"))
 
 
 def abstract_from_inverted_index(index: dict[str, list[int]] | None) -> str:
@@ -230,7 +199,7 @@ def openalex_work(payload: dict) -> WorkRecord:
             authors=tuple(authors),
             abstract=abstract_from_inverted_index(payload.get("abstract_inverted_index")),
             kind=(payload.get("type") or "article")[:40],
-            publication_date=_date(payload.get("publication_date"), "publication_date"),
+            publication_date=parse_date(payload.get("publication_date"), "publication_date"),
             publication_year=year if isinstance(year, int) else None,
             doi=doi,
             arxiv_id=arxiv[0] if arxiv else None,
@@ -264,53 +233,5 @@ def openalex_author(payload: dict) -> ResearcherRecord:
             openalex_id=openalex_id,
             orcid=normalize_orcid(payload.get("orcid") or (payload.get("ids") or {}).get("orcid")),
             institution=_institution(institutions[0]) if institutions else None,
-        )
-    )
-
-
-# arXiv ---------------------------------------------------------------------------------------
-
-_ARXIV_ERROR = re.compile(r"arxiv\.org/api/errors")
-
-
-def arxiv_entry(entry: ET.Element) -> WorkRecord:
-    """One ``<entry>`` of an arXiv API Atom feed."""
-    raw_id = clean_text(entry.findtext(f"{ATOM}id"))
-    if _ARXIV_ERROR.search(raw_id):
-        raise RecordError(f"arXiv API error: {clean_text(entry.findtext(f'{ATOM}summary'))}")
-    parts = split_arxiv_id(raw_id)
-    if not parts:
-        raise RecordError(f"entry id {raw_id!r} is not an arXiv identifier")
-    arxiv_id, version = parts
-    title = clean_text(entry.findtext(f"{ATOM}title"))
-    if not title:
-        raise RecordError(f"arXiv {arxiv_id} has no title")
-    names = [clean_text(a.findtext(f"{ATOM}name")) for a in entry.findall(f"{ATOM}author")]
-    if not names or not all(names):
-        raise RecordError(f"arXiv {arxiv_id} has an author without a name, or no authors")
-    primary = entry.find(f"{ARXIV}primary_category")
-    codes = [primary.get("term")] if primary is not None and primary.get("term") else []
-    codes += [c.get("term") for c in entry.findall(f"{ATOM}category") if c.get("term")]
-    topics = tuple(TopicRecord("arxiv", code, category_name(code)) for code in dict.fromkeys(codes))
-    updated = _date(entry.findtext(f"{ATOM}updated"), f"arXiv {arxiv_id}: updated")
-    published = _date(entry.findtext(f"{ATOM}published"), f"arXiv {arxiv_id}: published")
-    shown = updated or published
-    return with_hash(
-        WorkRecord(
-            source=Source.ARXIV,
-            external_id=arxiv_id,
-            title=title,
-            authors=tuple(AuthorRecord(printed_name=n, display_name=person_name(n)) for n in names),
-            abstract=clean_paragraphs(entry.findtext(f"{ATOM}summary")),
-            kind="preprint",
-            publication_date=shown,
-            publication_year=shown.year if shown else None,
-            first_posted=published,
-            doi=normalize_doi(entry.findtext(f"{ARXIV}doi")),
-            arxiv_id=arxiv_id,
-            arxiv_version=version,
-            venue=VenueRecord(name="arXiv", kind="repository"),
-            journal_ref=clean_text(entry.findtext(f"{ARXIV}journal_ref"))[:500],
-            topics=topics,
         )
     )

@@ -1,0 +1,137 @@
+"""Plain records: what a source says about a work or a person, in BZPEER's terms.
+
+Each source module (openalex, arxiv, ...) reads its files into these dataclasses, or raises
+RecordError with a message an operator can act on. Nothing here touches the database.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+
+class RecordError(ValueError):
+    """A record that cannot be imported; the message says why."""
+
+
+@dataclass(frozen=True)
+class InstitutionRecord:
+    name: str
+    openalex_id: str | None = None
+    ror: str | None = None
+    country_code: str = ""
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class VenueRecord:
+    name: str
+    openalex_id: str | None = None
+    issn_l: str = ""
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class TopicRecord:
+    scheme: str
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class AuthorRecord:
+    printed_name: str
+    display_name: str
+    openalex_id: str | None = None
+    orcid: str | None = None
+    institutions: tuple[InstitutionRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class WorkRecord:
+    source: str
+    external_id: str
+    title: str
+    authors: tuple[AuthorRecord, ...]
+    abstract: str = ""
+    kind: str = "article"
+    publication_date: date | None = None
+    publication_year: int | None = None
+    first_posted: date | None = None
+    doi: str | None = None
+    arxiv_id: str | None = None
+    arxiv_version: int | None = None
+    openalex_id: str | None = None
+    venue: VenueRecord | None = None
+    journal_ref: str = ""
+    topics: tuple[TopicRecord, ...] = ()
+    # False when the source lists only some authors (an ORCID record lists its owner alone):
+    # such a record adds its authors to a work but never replaces the work's byline.
+    byline_complete: bool = True
+    content_hash: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class ResearcherRecord:
+    source: str
+    external_id: str
+    display_name: str
+    other_names: tuple[str, ...] = ()
+    openalex_id: str | None = None
+    orcid: str | None = None
+    institution: InstitutionRecord | None = None
+    content_hash: str = field(default="", compare=False)
+
+
+def with_hash(record):
+    """The record with ``content_hash`` set: equal content, equal hash, across runs."""
+    payload = asdict(record)
+    payload.pop("content_hash")
+    digest = hashlib.sha256(
+        json.dumps(payload, sort_keys=True, default=str).encode("utf-8")
+    ).hexdigest()
+    return type(record)(**{**_shallow(record), "content_hash": digest})
+
+
+def _shallow(record) -> dict:
+    return {name: getattr(record, name) for name in record.__dataclass_fields__}
+
+
+def clean_text(text: str | None) -> str:
+    """Collapse the line-wrapping and indentation sources put inside titles."""
+    return " ".join((text or "").split())
+
+
+def clean_paragraphs(text: str | None) -> str:
+    """Unwrap hard-wrapped lines, keeping blank-line paragraph breaks."""
+    paragraphs = (clean_text(p) for p in re.split(r"\n\s*\n", text or ""))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def parse_date(text: str | None, where: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip()[:10])
+    except ValueError as exc:
+        raise RecordError(f"{where} is not a date: {text!r}") from exc
+
+
+# The kinds of work BZPEER shows, named as OpenAlex names its types.
+KINDS = {
+    "article",
+    "preprint",
+    "book",
+    "book-chapter",
+    "dataset",
+    "dissertation",
+    "report",
+    "review",
+    "peer-review",
+    "standard",
+    "editorial",
+    "letter",
+    "erratum",
+    "other",
+}
