@@ -1,9 +1,61 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
 
-from bzpeer.lib.names import name_key
-from profiles.models import Follow, Institution, Researcher, User
-from profiles.services import follow_delete, researcher_refresh_stats
+from bzpeer.lib.names import name_key, parse_name
+from profiles.models import Follow, Institution, Researcher, ResearcherChange, SlugRedirect, User
+from profiles.services import (
+    follow_delete,
+    researcher_merge,
+    researcher_refresh_stats,
+    researcher_split,
+)
+
+
+class MergeForm(forms.Form):
+    keep = forms.ModelChoiceField(
+        queryset=Researcher.objects.none(),
+        widget=forms.RadioSelect,
+        label="Keep this record (the others are merged into it)",
+    )
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, researchers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].queryset = researchers
+
+
+class SplitForm(forms.Form):
+    authorships = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple, label="Works that belong to someone else"
+    )
+    display_name = forms.CharField(
+        max_length=255, required=False, help_text="Name of the new record; blank: as printed."
+    )
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, researcher, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = researcher.authorships.select_related("work").order_by("-work__publication_date")
+        self.fields["authorships"].choices = [
+            (a.pk, f"{a.work.title} ({a.work.publication_year or 'n.d.'}) as “{a.printed_name}”")
+            for a in rows
+        ]
+
+
+class ResearcherChangeInline(admin.TabularInline):
+    model = ResearcherChange
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "other_name", "other_slug", "user", "reason", "detail"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -43,7 +95,10 @@ class ResearcherAdmin(admin.ModelAdmin):
     list_filter = ["verification_level", "open_to_collaborate", "sources"]
     search_fields = ["display_name", "name_key", "slug", "orcid", "openalex_id"]
     autocomplete_fields = ["institution"]
+    actions = ["merge_researchers"]
+    inlines = [ResearcherChangeInline]
     readonly_fields = [
+        "split_link",
         "name_key",
         "works_count",
         "followers_count",
@@ -62,7 +117,81 @@ class ResearcherAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.name_key = name_key(obj.display_name)
+        obj.match_key = parse_name(obj.display_name).match_key
         super().save_model(request, obj, form, change)
+
+    @admin.display(description="Split")
+    def split_link(self, obj):
+        if not obj.pk:
+            return "-"
+        url = reverse("admin:profiles_researcher_split", args=[obj.pk])
+        return format_html('<a href="{}">Split off works that are someone else’s…</a>', url)
+
+    def get_urls(self):
+        split = self.admin_site.admin_view(self.split_view)
+        return [
+            path("<int:pk>/split/", split, name="profiles_researcher_split"),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description="Merge selected researchers into one", permissions=["change"])
+    def merge_researchers(self, request, queryset):
+        if queryset.count() < 2:
+            self.message_user(request, "Choose at least two researchers to merge.", messages.ERROR)
+            return None
+        form = MergeForm(request.POST if "apply" in request.POST else None, researchers=queryset)
+        if form.is_valid():
+            keep = form.cleaned_data["keep"]
+            try:
+                for other in queryset.exclude(pk=keep.pk):
+                    researcher_merge(
+                        keep=keep,
+                        remove=other,
+                        reason=form.cleaned_data["reason"],
+                        user=request.user,
+                    )
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                return None
+            self.message_user(request, f"Merged into {keep.display_name}.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge researchers",
+            "form": form,
+            "researchers": queryset,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return render(request, "admin/profiles/researcher/merge.html", context)
+
+    def split_view(self, request, pk):
+        researcher = get_object_or_404(Researcher, pk=pk)
+        if not self.has_change_permission(request, researcher):
+            raise PermissionDenied
+        form = SplitForm(request.POST or None, researcher=researcher)
+        if request.method == "POST" and form.is_valid():
+            try:
+                other = researcher_split(
+                    researcher=researcher,
+                    authorship_ids=[int(i) for i in form.cleaned_data["authorships"]],
+                    display_name=form.cleaned_data["display_name"],
+                    reason=form.cleaned_data["reason"],
+                    user=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(request, f"Split off {other.display_name}.", messages.SUCCESS)
+                return redirect("admin:profiles_researcher_change", other.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Split {researcher.display_name}",
+            "form": form,
+            "researcher": researcher,
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/profiles/researcher/split.html", context)
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, Researcher.objects.filter(pk=obj.pk))
@@ -100,3 +229,28 @@ class FollowAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for follow in queryset.select_related("user", "researcher"):
             follow_delete(user=follow.user, researcher=follow.researcher)
+
+
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    list_display = ["slug", "researcher", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["slug", "researcher__display_name"]
+    raw_id_fields = ["researcher"]
+
+
+@admin.register(ResearcherChange)
+class ResearcherChangeAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "researcher", "other_name", "user", "reason"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["researcher__display_name", "other_name", "other_slug", "reason"]
+    readonly_fields = [f.name for f in ResearcherChange._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

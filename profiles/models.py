@@ -87,6 +87,9 @@ class Researcher(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     display_name = models.CharField(max_length=255)
     name_key = models.CharField(max_length=255, db_index=True, editable=False)
+    match_key = models.CharField(
+        max_length=255, db_index=True, editable=False, help_text="Family name and first initial."
+    )
     other_names = ArrayField(models.CharField(max_length=255), default=list, blank=True)
     summary = models.CharField(max_length=300, blank=True)
     orcid = models.CharField("ORCID iD", max_length=19, unique=True, null=True, blank=True)
@@ -172,6 +175,42 @@ def imported_summary(researcher: Researcher) -> str:
         count = researcher.works_count
         parts.append(f"{count} published item{'s' if count != 1 else ''}, {span}")
     return "; ".join(parts) + "." if parts else ""
+
+
+class SlugRedirect(models.Model):
+    """An old address of a researcher page, kept working after a merge or a rename."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.slug} -> {self.researcher.slug}"
+
+
+class ResearcherChange(models.Model):
+    """History of merges and splits: who, when, what, why."""
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", "Merge"
+        SPLIT = "split", "Split"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    researcher = models.ForeignKey(
+        Researcher, null=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    other_name = models.CharField(max_length=255, help_text="The record merged in or split off.")
+    other_slug = models.CharField(max_length=120)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    reason = models.CharField(max_length=500)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.researcher} / {self.other_name}"
 
 
 class Follow(models.Model):

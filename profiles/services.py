@@ -1,13 +1,14 @@
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from bzpeer.lib.names import strip_accents
+from bzpeer.lib.names import name_key, parse_name, person_name, strip_accents
 from profiles import trust
-from profiles.models import Follow, Researcher, User
+from profiles.models import Follow, Researcher, ResearcherChange, SlugRedirect, User
 
 REFRESH_CHUNK = 500
 # A coauthor is a close collaborator with at least this many shared works and a collaboration
@@ -71,8 +72,8 @@ def researcher_refresh_stats(*, researcher_ids: Iterable[int]) -> int:
 def _refresh_chunk(ids: list[int]) -> None:
     from works.models import Authorship
 
-    has_pid = Q(work__doi__isnull=False) | Q(work__arxiv_id__isnull=False)
-    has_pid |= Q(work__openalex_id__isnull=False)
+    has_pid = Q(work__identifiers__isnull=False)
+    corroborated = Q(work__sources__len__gte=2)
     works = {
         row["researcher_id"]: row
         for row in Authorship.objects.filter(researcher_id__in=ids)
@@ -80,6 +81,7 @@ def _refresh_chunk(ids: list[int]) -> None:
         .annotate(
             works=Count("work", distinct=True),
             with_pid=Count("work", filter=has_pid, distinct=True),
+            corroborated=Count("work", filter=corroborated, distinct=True),
             first_year=Min("work__publication_year"),
             last_year=Max("work__publication_year"),
             topics=Count("work__topics", distinct=True),
@@ -118,6 +120,7 @@ def _refresh_chunk(ids: list[int]) -> None:
             has_person_identifier=bool(researcher.orcid or researcher.openalex_id),
             works=researcher.works_count,
             works_with_identifier=row.get("with_pid", 0),
+            works_corroborated=row.get("corroborated", 0),
             first_year=researcher.first_year,
             last_year=researcher.last_year,
         )
@@ -159,3 +162,119 @@ def follow_delete(*, user: User, researcher: Researcher) -> None:
         Researcher.objects.filter(pk=researcher.pk).update(
             followers_count=F("followers_count") - deleted
         )
+
+
+@transaction.atomic
+def researcher_merge(*, keep: Researcher, remove: Researcher, reason: str, user=None) -> Researcher:
+    """Join ``remove`` into ``keep``: works, follows, identifiers, names and old addresses.
+
+    ``remove`` is deleted; its slug keeps working as a redirect. Refuses to join two records
+    whose identifiers conflict. Recorded in ResearcherChange.
+    """
+    from works.models import AttributionDecision, Authorship, SourceRecord
+
+    if keep.pk == remove.pk:
+        raise ValidationError("A researcher cannot be merged with itself.")
+    for field in ("orcid", "openalex_id"):
+        mine, theirs = getattr(keep, field), getattr(remove, field)
+        if mine and theirs and mine != theirs:
+            raise ValidationError(
+                f"{keep.display_name} and {remove.display_name} have different "
+                f"{Researcher._meta.get_field(field).verbose_name}s: they are not one person."
+            )
+    shared_works = Authorship.objects.filter(researcher=keep).values("work_id")
+    duplicates = Authorship.objects.filter(researcher=remove, work_id__in=shared_works)
+    dropped = duplicates.count()
+    duplicates.delete()
+    moved = Authorship.objects.filter(researcher=remove).update(researcher=keep)
+    already = Follow.objects.filter(researcher=keep).values("user_id")
+    Follow.objects.filter(researcher=remove, user_id__in=already).delete()
+    Follow.objects.filter(researcher=remove).update(researcher=keep)
+    SourceRecord.objects.filter(researcher=remove).update(researcher=keep)
+    AttributionDecision.objects.filter(researcher=remove).update(researcher=keep)
+    SlugRedirect.objects.filter(researcher=remove).update(researcher=keep)
+
+    orcid, openalex_id = remove.orcid, remove.openalex_id
+    names = [remove.display_name, *remove.other_names, *keep.other_names]
+    sources = list(dict.fromkeys([*keep.sources, *remove.sources]))
+    institution_id = keep.institution_id or remove.institution_id
+    old_slug, old_name, remove_pk = remove.slug, remove.display_name, remove.pk
+    remove.delete()
+    SlugRedirect.objects.create(slug=old_slug, researcher=keep)
+
+    keep.orcid = keep.orcid or orcid
+    keep.openalex_id = keep.openalex_id or openalex_id
+    keep.other_names = [n for n in dict.fromkeys(names) if n != keep.display_name]
+    keep.sources = sources
+    keep.institution_id = institution_id
+    keep.followers_count = Follow.objects.filter(researcher=keep).count()
+    keep.save()
+    ResearcherChange.objects.create(
+        kind=ResearcherChange.Kind.MERGE,
+        researcher=keep,
+        other_name=old_name,
+        other_slug=old_slug,
+        user=user,
+        reason=reason[:500],
+        detail={"merged_id": remove_pk, "works_moved": moved, "duplicates_dropped": dropped},
+    )
+    researcher_refresh_stats(researcher_ids=[keep.pk, *coauthor_ids(keep.pk)])
+    return keep
+
+
+@transaction.atomic
+def researcher_split(
+    *,
+    researcher: Researcher,
+    authorship_ids: Iterable[int],
+    reason: str,
+    user=None,
+    display_name: str = "",
+) -> Researcher:
+    """Move some of a researcher's authorships to a new record: they are someone else's.
+
+    The new record takes the name printed on those works unless ``display_name`` is given.
+    Recorded in ResearcherChange on both records.
+    """
+    from works.models import Authorship
+
+    moving = Authorship.objects.filter(researcher=researcher, id__in=list(authorship_ids))
+    printed = list(moving.values_list("printed_name", flat=True))
+    if not printed:
+        raise ValidationError("Choose at least one of this researcher's works to split off.")
+    if len(printed) == researcher.authorships.count():
+        raise ValidationError("Splitting off every work would leave an empty record.")
+    name = display_name or max(set(printed), key=printed.count)
+    name = person_name(name)
+    other = Researcher.objects.create(
+        display_name=name,
+        name_key=name_key(name),
+        match_key=parse_name(name).match_key,
+        slug=unique_slugs([name])[0],
+        sources=researcher.sources,
+    )
+    moved = moving.update(researcher=other)
+    for record, other_record in ((researcher, other), (other, researcher)):
+        ResearcherChange.objects.create(
+            kind=ResearcherChange.Kind.SPLIT,
+            researcher=record,
+            other_name=other_record.display_name,
+            other_slug=other_record.slug,
+            user=user,
+            reason=reason[:500],
+            detail={"works_moved": moved},
+        )
+    researcher_refresh_stats(
+        researcher_ids=[researcher.pk, other.pk, *coauthor_ids(researcher.pk, other.pk)]
+    )
+    return other
+
+
+def coauthor_ids(*researcher_ids: int) -> set[int]:
+    from works.models import Authorship
+
+    return set(
+        Authorship.objects.filter(work__authorships__researcher_id__in=researcher_ids)
+        .values_list("researcher_id", flat=True)
+        .distinct()
+    )

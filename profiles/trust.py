@@ -11,7 +11,8 @@ FORMULA_VERSION = 1
 BANDS = [(80, "Highly trusted"), (60, "Trusted"), (40, "Established"), (20, "Emerging"), (0, "New")]
 
 VERIFICATION_POINTS = {0: 0, 1: 10, 2: 30, 3: 40}
-IDENTIFIER_MAX = 10
+IDENTIFIER_MAX = 7
+CORROBORATION_MAX = 3
 WORKS_MAX = 8
 SPAN_MAX = 7
 NETWORK_MAX = 20
@@ -31,6 +32,7 @@ class TrustInputs:
     has_person_identifier: bool = False  # an ORCID iD or an OpenAlex author ID
     works: int = 0
     works_with_identifier: int = 0  # a DOI, arXiv ID or OpenAlex work ID
+    works_corroborated: int = 0  # described by two independent sources
     first_year: int | None = None
     last_year: int | None = None
     proven_claim: bool = False  # L2: the claimant proved control
@@ -77,6 +79,7 @@ def _saturating(maximum: float, amount: float, half_at: float) -> float:
 def components(inputs: TrustInputs) -> list[Component]:
     level = verification_level(inputs)
     share = inputs.works_with_identifier / inputs.works if inputs.works else 0.0
+    corroborated = inputs.works_corroborated / inputs.works if inputs.works else 0.0
     years = (
         inputs.last_year - inputs.first_year + 1 if inputs.first_year and inputs.last_year else 0
     )
@@ -104,6 +107,15 @@ def components(inputs: TrustInputs) -> list[Component]:
             f"{inputs.works_with_identifier} of {inputs.works} works carry a DOI, arXiv ID or "
             "OpenAlex ID.",
             "Works imported with their identifiers.",
+        ),
+        Component(
+            "corroboration",
+            "Works corroborated by a second source",
+            CORROBORATION_MAX * corroborated,
+            CORROBORATION_MAX,
+            f"{inputs.works_corroborated} of {inputs.works} works are described by two "
+            "independent sources (e.g. arXiv and OpenAlex) that agree.",
+            "The same works found again in another source.",
         ),
         Component(
             "works",

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from bzpeer.lib.identifiers import normalize_openalex_id, normalize_orcid
 from bzpeer.lib.pagination import KnownCountPaginator, page_or_last
-from profiles.models import Follow, Researcher
+from profiles.models import Follow, Researcher, SlugRedirect
 from profiles.services import follow_create, follow_delete
 from works.models import Authorship, Work
 
@@ -27,14 +27,17 @@ def home(request):
 
 
 def researcher_detail(request, slug):
-    researcher = get_object_or_404(Researcher.objects.select_related("institution"), slug=slug)
+    researcher = Researcher.objects.select_related("institution").filter(slug=slug).first()
+    if researcher is None:
+        return _redirect_old_slug(slug)
     byline = Authorship.objects.select_related("researcher").order_by("position")
     works = (
         Work.objects.by_researcher(researcher)
         .newest_first()
         .select_related("venue")
         .prefetch_related(
-            Prefetch("authorships", queryset=byline[:AUTHORS_SHOWN], to_attr="byline")
+            Prefetch("authorships", queryset=byline[:AUTHORS_SHOWN], to_attr="byline"),
+            "identifiers",
         )
     )
     paginator = KnownCountPaginator(works, WORKS_PER_PAGE, count=researcher.works_count)
@@ -45,6 +48,12 @@ def researcher_detail(request, slug):
     )
     context = {"researcher": researcher, "page": page, "following": following}
     return render(request, "profiles/researcher_detail.html", context)
+
+
+def _redirect_old_slug(slug):
+    """A merged or renamed researcher's old address leads to the page it became."""
+    old = get_object_or_404(SlugRedirect.objects.select_related("researcher"), slug=slug)
+    return redirect(old.researcher, permanent=True)
 
 
 @require_POST

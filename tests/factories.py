@@ -1,9 +1,9 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from bzpeer.lib.names import name_key
+from bzpeer.lib.names import name_key, parse_name, title_key
 from profiles.models import Institution, Researcher, User
-from works.models import Authorship, Topic, Venue, Work
+from works.models import Authorship, Topic, Venue, Work, WorkIdentifier
 
 
 class UserFactory(DjangoModelFactory):
@@ -30,6 +30,7 @@ class ResearcherFactory(DjangoModelFactory):
 
     display_name = factory.Faker("name")
     name_key = factory.LazyAttribute(lambda o: name_key(o.display_name))
+    match_key = factory.LazyAttribute(lambda o: parse_name(o.display_name).match_key)
     slug = factory.Sequence(lambda n: f"researcher-{n}")
     sources = factory.LazyFunction(lambda: ["arxiv"])
 
@@ -56,15 +57,29 @@ class TopicFactory(DjangoModelFactory):
 class WorkFactory(DjangoModelFactory):
     class Meta:
         model = Work
+        skip_postgeneration_save = True
 
     title = factory.Faker("sentence", nb_words=8)
+    title_key = factory.LazyAttribute(lambda o: title_key(o.title))
     abstract = factory.Faker("paragraph")
     kind = "preprint"
     publication_date = factory.Faker("date_between", start_date="-10y", end_date="today")
     publication_year = factory.LazyAttribute(lambda o: o.publication_date.year)
-    arxiv_id = factory.Sequence(lambda n: f"2101.{n:05d}")
     venue = factory.SubFactory(VenueFactory)
     sources = factory.LazyFunction(lambda: ["arxiv"])
+    primary_source = "arxiv"
+    byline_source = "arxiv"
+    identifier = factory.RelatedFactory(
+        "tests.factories.WorkIdentifierFactory", factory_related_name="work"
+    )
+
+
+class WorkIdentifierFactory(DjangoModelFactory):
+    class Meta:
+        model = WorkIdentifier
+
+    scheme = "arxiv"
+    value = factory.Sequence(lambda n: f"2101.{n:05d}")
 
 
 class AuthorshipFactory(DjangoModelFactory):

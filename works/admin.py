@@ -1,7 +1,15 @@
 from django.contrib import admin
 
 from profiles.services import researcher_refresh_stats
-from works.models import Authorship, SourceRecord, Topic, Venue, Work
+from works.models import (
+    AttributionDecision,
+    Authorship,
+    SourceRecord,
+    Topic,
+    Venue,
+    Work,
+    WorkIdentifier,
+)
 
 
 @admin.register(Venue)
@@ -22,19 +30,34 @@ class AuthorshipInline(admin.TabularInline):
     model = Authorship
     extra = 0
     raw_id_fields = ["researcher"]
-    filter_horizontal = ["institutions"]
     fields = ["position", "printed_name", "researcher"]
+
+
+class IdentifierInline(admin.TabularInline):
+    model = WorkIdentifier
+    extra = 0
+
+
+class SourceRecordInline(admin.TabularInline):
+    model = SourceRecord
+    extra = 0
+    fields = ["source", "external_id", "summary", "imported_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Work)
 class WorkAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "publication_year", "venue", "doi", "arxiv_id", "openalex_id"]
-    list_filter = ["kind", "publication_year", "sources"]
-    search_fields = ["title", "doi", "arxiv_id", "openalex_id"]
+    list_display = ["title", "kind", "publication_year", "venue", "primary_source", "authors_count"]
+    list_filter = ["kind", "primary_source", "sources", "publication_year"]
+    search_fields = ["title", "identifiers__value"]
     raw_id_fields = ["venue"]
     filter_horizontal = ["topics"]
-    readonly_fields = ["authors_count", "created_at", "updated_at"]
-    inlines = [AuthorshipInline]
+    readonly_fields = ["authors_count", "public_id", "title_key", "created_at", "updated_at"]
+    inlines = [IdentifierInline, AuthorshipInline, SourceRecordInline]
 
     def save_related(self, request, form, formsets, change):
         """An edited byline changes the counts of everyone on it, before and after."""
@@ -56,12 +79,19 @@ class WorkAdmin(admin.ModelAdmin):
         researcher_refresh_stats(researcher_ids=affected)
 
 
+@admin.register(WorkIdentifier)
+class WorkIdentifierAdmin(admin.ModelAdmin):
+    list_display = ["value", "scheme", "work"]
+    list_filter = ["scheme"]
+    search_fields = ["value", "work__title"]
+    raw_id_fields = ["work"]
+
+
 @admin.register(Authorship)
 class AuthorshipAdmin(admin.ModelAdmin):
     list_display = ["printed_name", "researcher", "work", "position"]
     search_fields = ["printed_name", "researcher__display_name", "work__title"]
     raw_id_fields = ["work", "researcher"]
-    filter_horizontal = ["institutions"]
 
     def has_add_permission(self, request):
         return False  # bylines are edited on their work, which keeps the counts right
@@ -90,4 +120,26 @@ class SourceRecordAdmin(admin.ModelAdmin):
     list_filter = ["source", "imported_at"]
     search_fields = ["external_id"]
     raw_id_fields = ["work", "researcher"]
-    readonly_fields = ["content_hash", "imported_at"]
+    readonly_fields = ["content_hash", "summary", "imported_at"]
+
+
+@admin.register(AttributionDecision)
+class AttributionDecisionAdmin(admin.ModelAdmin):
+    list_display = [
+        "printed_name",
+        "rule",
+        "researcher",
+        "other",
+        "source",
+        "external_id",
+        "created_at",
+    ]
+    list_filter = ["rule", "source", "created_at"]
+    search_fields = ["printed_name", "external_id", "researcher__display_name", "detail"]
+    raw_id_fields = ["researcher", "other"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

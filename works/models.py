@@ -1,9 +1,11 @@
+import uuid
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 
-from bzpeer.lib.identifiers import arxiv_doi
 from bzpeer.lib.sources import Source, source_labels
 
 
@@ -52,12 +54,20 @@ class WorkQuerySet(models.QuerySet):
     def by_researcher(self, researcher):
         return self.filter(authorships__researcher=researcher)
 
+    def identified_by(self, scheme: str, value: str):
+        """The work with this identifier (``scheme`` is doi, arxiv or openalex)."""
+        return self.filter(identifiers__scheme=scheme, identifiers__value=value)
+
     def newest_first(self):
         return self.order_by(models.F("publication_date").desc(nulls_last=True), "title", "id")
 
 
 class Work(models.Model):
+    """One work, however many sources and versions describe it (a preprint and its published
+    version are one work). Its fields come from the highest-priority source that has it."""
+
     title = models.TextField()
+    title_key = models.CharField(max_length=255, db_index=True, editable=False)
     abstract = models.TextField(blank=True)
     kind = models.CharField(max_length=40, default="article", help_text="article, preprint, ...")
     publication_date = models.DateField(
@@ -65,10 +75,7 @@ class Work(models.Model):
     )
     publication_year = models.PositiveSmallIntegerField(null=True, blank=True)
     first_posted = models.DateField(null=True, blank=True, help_text="arXiv: date of v1.")
-    doi = models.CharField("DOI", max_length=255, unique=True, null=True, blank=True)
-    arxiv_id = models.CharField("arXiv ID", max_length=40, unique=True, null=True, blank=True)
     arxiv_version = models.PositiveSmallIntegerField(null=True, blank=True)
-    openalex_id = models.CharField("OpenAlex ID", max_length=20, unique=True, null=True, blank=True)
     venue = models.ForeignKey(
         Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="works"
     )
@@ -76,6 +83,13 @@ class Work(models.Model):
     topics = models.ManyToManyField(Topic, blank=True, related_name="works")
     authors_count = models.PositiveIntegerField(default=0)
     sources = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    primary_source = models.CharField(
+        max_length=20, blank=True, help_text="The source whose metadata the work shows."
+    )
+    byline_source = models.CharField(
+        max_length=20, blank=True, help_text="The source whose full author list the work shows."
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -87,35 +101,76 @@ class Work(models.Model):
                 models.F("publication_date").desc(nulls_last=True), name="work_publication_date"
             ),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(doi__isnull=True) | Q(doi=Lower("doi")),
-                name="work_doi_lower_case",
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def has_identifier(self) -> bool:
-        return bool(self.doi or self.arxiv_id or self.openalex_id)
+    def get_absolute_url(self) -> str:
+        return reverse("works:work-detail", args=[self.public_id])
+
+    def _ids(self, scheme: str) -> list[str]:
+        """Identifiers of one scheme; reads the prefetched ``identifiers`` when there are."""
+        return [i.value for i in self.identifiers.all() if i.scheme == scheme]
 
     @property
-    def arxiv_doi(self) -> str | None:
-        return arxiv_doi(self.arxiv_id) if self.arxiv_id else None
+    def dois(self) -> list[str]:
+        return self._ids(WorkIdentifier.Scheme.DOI)
+
+    @property
+    def arxiv_id(self) -> str | None:
+        ids = self._ids(WorkIdentifier.Scheme.ARXIV)
+        return ids[0] if ids else None
+
+    @property
+    def openalex_ids(self) -> list[str]:
+        return self._ids(WorkIdentifier.Scheme.OPENALEX)
 
     @property
     def arxiv_url(self) -> str | None:
         return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else None
 
     @property
-    def doi_url(self) -> str | None:
-        return f"https://doi.org/{self.doi}" if self.doi else None
+    def is_corroborated(self) -> bool:
+        """Two independent sources describe this work."""
+        return len(set(self.sources)) >= 2
 
     @property
     def source_names(self) -> list[str]:
         return source_labels(self.sources)
+
+
+class WorkIdentifier(models.Model):
+    """A persistent identifier of a work; a work keeps every one it was ever known by."""
+
+    class Scheme(models.TextChoices):
+        DOI = "doi", "DOI"
+        ARXIV = "arxiv", "arXiv ID"
+        OPENALEX = "openalex", "OpenAlex ID"
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="identifiers")
+    scheme = models.CharField(max_length=20, choices=Scheme.choices)
+    value = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["scheme", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "value"], name="work_identifier_once"),
+            models.CheckConstraint(
+                condition=~Q(scheme="doi") | Q(value=Lower("value")),
+                name="work_identifier_doi_lower_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme}:{self.value}"
+
+    @property
+    def url(self) -> str:
+        if self.scheme == self.Scheme.DOI:
+            return f"https://doi.org/{self.value}"
+        if self.scheme == self.Scheme.ARXIV:
+            return f"https://arxiv.org/abs/{self.value}"
+        return f"https://openalex.org/{self.value}"
 
 
 class Authorship(models.Model):
@@ -157,6 +212,9 @@ class SourceRecord(models.Model):
         on_delete=models.CASCADE,
         related_name="source_records",
     )
+    summary = models.JSONField(
+        default=dict, blank=True, help_text="What this record says: kind, year, venue, ids."
+    )
     imported_at = models.DateTimeField()
 
     class Meta:
@@ -166,3 +224,46 @@ class SourceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.external_id}"
+
+
+class AttributionDecision(models.Model):
+    """Why an author on an imported record was linked to a researcher, or kept apart."""
+
+    class Rule(models.TextChoices):
+        ORCID = "orcid", "Same ORCID iD"
+        OPENALEX = "openalex", "Same OpenAlex author ID"
+        SAME_WORK = "same-work", "Compatible name on the same work"
+        COAUTHOR = "coauthor", "Compatible name and a shared coauthor"
+        SAME_NAME = "same-name", "Same full name in a source without person identifiers"
+        NEW = "new", "New researcher"
+        KEPT_APART = "kept-apart", "Not merged"
+        MERGED = "merged", "Researchers merged"
+
+    researcher = models.ForeignKey(
+        "profiles.Researcher",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attribution_decisions",
+    )
+    other = models.ForeignKey(
+        "profiles.Researcher",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The other researcher considered.",
+    )
+    source = models.CharField(max_length=20, choices=Source.choices)
+    external_id = models.CharField(max_length=255, help_text="The source record.")
+    printed_name = models.CharField(max_length=500)
+    rule = models.CharField(max_length=20, choices=Rule.choices)
+    detail = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["source", "external_id"], name="attribution_record")]
+
+    def __str__(self) -> str:
+        return f"{self.printed_name}: {self.get_rule_display()}"

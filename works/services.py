@@ -1,22 +1,25 @@
-"""Writing imported records: batched upserts keyed on persistent identifiers.
+"""Writing imported records: batched upserts that keep one work and one person each.
 
-``records_import`` takes a batch of mapped records (works/mappers.py) and writes them with a
-handful of set-based queries, so an import runs at bulk speed and a second run of the same
-file changes nothing (each record's content hash is remembered in SourceRecord).
+``records_import`` takes a batch of records (works/sources/records.py) and writes them with a
+handful of set-based queries, so an import runs at bulk speed. A work is found again by any of
+its identifiers (DOI, arXiv ID, OpenAlex ID), failing those by its normalised title with its
+year and first author; its authors are linked to researchers by works.attribution. A second
+run of the same file changes nothing: each record's content hash is kept in SourceRecord.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
-from bzpeer.lib.names import name_key
+from bzpeer.lib.names import name_key, parse_name, title_key
+from bzpeer.lib.sources import Source
 from profiles.models import Institution, Researcher
-from profiles.services import unique_slugs
-from works.models import Authorship, SourceRecord, Topic, Venue, Work
+from works.attribution import Entry, Resolver
+from works.models import Authorship, SourceRecord, Topic, Venue, Work, WorkIdentifier
 from works.sources.records import (
-    AuthorRecord,
     InstitutionRecord,
     ResearcherRecord,
     TopicRecord,
@@ -26,6 +29,29 @@ from works.sources.records import (
 
 Record = WorkRecord | ResearcherRecord
 
+# Whose metadata a work shows when several sources describe it: publishers' records first.
+METADATA_PRIORITY = {
+    Source.MANUAL: 60,
+    Source.CROSSREF: 50,
+    Source.OPENALEX: 40,
+    Source.ARXIV: 30,
+    Source.BIBTEX: 20,
+    Source.ORCID: 10,
+}
+# Whose author list a work shows: OpenAlex adds identifiers and affiliations to each author.
+BYLINE_PRIORITY = {
+    Source.MANUAL: 60,
+    Source.OPENALEX: 50,
+    Source.CROSSREF: 40,
+    Source.ARXIV: 30,
+    Source.BIBTEX: 20,
+    Source.ORCID: 0,
+}
+# A preprint and its published version may be a few years apart; two records of one
+# published work at most a year (online first, then in an issue).
+YEAR_SLACK = 1
+PREPRINT_YEAR_SLACK = 3
+
 
 @dataclass
 class BatchResult:
@@ -33,15 +59,15 @@ class BatchResult:
     updated: int = 0
     unchanged: int = 0
     touched_researchers: set[int] = field(default_factory=set)
-    deferred: list[int] = field(default_factory=list)  # indexes to retry in a later batch
+    deferred: list[int] = field(default_factory=list)  # indexes to send again in a later batch
 
 
 @transaction.atomic
 def records_import(*, records: list[Record]) -> BatchResult:
     """Upsert a batch of records, all or nothing.
 
-    Records whose identifiers collide with another record of the same batch come back in
-    ``deferred`` for the caller to send again, so each batch sees a consistent database.
+    Records that are the same work as another record of this batch come back in ``deferred``
+    for the caller to send again, so each batch sees a consistent database.
     """
     result = BatchResult()
     stored = _stored_hashes(records)
@@ -60,9 +86,9 @@ def records_import(*, records: list[Record]) -> BatchResult:
     works = [(i, r) for i, r in pending if isinstance(r, WorkRecord)]
     people = [(i, r) for i, r in pending if isinstance(r, ResearcherRecord)]
     if works:
-        _import_works(works, stored, result)
+        _import_works(works, result)
     if people:
-        _import_researchers(people, stored, result)
+        _import_people(people, result)
     return result
 
 
@@ -81,12 +107,12 @@ def _stored_hashes(records: list[Record]) -> dict[tuple[str, str], str]:
 # Reference data: institutions, venues, topics -------------------------------------------------
 
 
-def _institution_key(record: InstitutionRecord):
+def institution_key(record: InstitutionRecord):
     return record.openalex_id or ("name", record.name)
 
 
 def _upsert_institutions(records: list[InstitutionRecord]) -> dict:
-    unique = {_institution_key(r): r for r in records}
+    unique = {institution_key(r): r for r in records}
     if not unique:
         return {}
     with_id = [k for k in unique if isinstance(k, str)]
@@ -125,8 +151,12 @@ def _upsert_institutions(records: list[InstitutionRecord]) -> dict:
     return found
 
 
+def _venue_key(record: VenueRecord):
+    return record.openalex_id or ("name", record.name)
+
+
 def _upsert_venues(records: list[VenueRecord]) -> dict:
-    unique = {r.openalex_id or ("name", r.name): r for r in records}
+    unique = {_venue_key(r): r for r in records}
     if not unique:
         return {}
 
@@ -168,273 +198,330 @@ def _upsert_topics(records: list[TopicRecord]) -> dict[tuple[str, str], int]:
     }
 
 
-# Researchers ---------------------------------------------------------------------------------
+# Finding works -------------------------------------------------------------------------------
 
 
-class _People:
-    """Resolves authors to researchers: by OpenAlex ID, then ORCID iD, then exact name key.
+def record_identifiers(record: WorkRecord) -> set[tuple[str, str]]:
+    ids = set()
+    if record.doi:
+        ids.add((WorkIdentifier.Scheme.DOI.value, record.doi))
+    if record.arxiv_id:
+        ids.add((WorkIdentifier.Scheme.ARXIV.value, record.arxiv_id))
+    if record.openalex_id:
+        ids.add((WorkIdentifier.Scheme.OPENALEX.value, record.openalex_id))
+    return ids
 
-    Name-key matching applies only to authors that carry no identifier, and picks the oldest
-    researcher with that key; an author who carries identifiers never matches by name alone.
-    """
 
-    def __init__(self, authors: list[AuthorRecord | ResearcherRecord]):
-        openalex_ids = {a.openalex_id for a in authors if a.openalex_id}
-        orcids = {a.orcid for a in authors if a.orcid}
-        keys = {name_key(a.display_name) for a in authors if not (a.openalex_id or a.orcid)}
-        self.by_openalex: dict[str, Researcher] = {}
-        self.by_orcid: dict[str, Researcher] = {}
-        self.by_key: dict[str, Researcher] = {}
-        query = Researcher.objects.filter(openalex_id__in=openalex_ids) | Researcher.objects.filter(
-            orcid__in=orcids
+def _works_by_identifier(records: list[WorkRecord]) -> dict[tuple[str, str], int]:
+    by_scheme: dict[str, set[str]] = defaultdict(set)
+    for record in records:
+        for scheme, value in record_identifiers(record):
+            by_scheme[scheme].add(value)
+    found: dict[tuple[str, str], int] = {}
+    for scheme, values in by_scheme.items():
+        rows = WorkIdentifier.objects.filter(scheme=scheme, value__in=values)
+        for value, work_id in rows.values_list("value", "work_id"):
+            found[(scheme, value)] = work_id
+    return found
+
+
+def _first_family(record: WorkRecord) -> str:
+    return parse_name(record.authors[0].display_name).family if record.authors else ""
+
+
+def _works_by_title(records: list[WorkRecord]) -> dict[str, list[dict]]:
+    """Stored works sharing a normalised title with a record, with year and first author."""
+    keys = {title_key(r.title) for r in records}
+    rows = (
+        Work.objects.filter(title_key__in=keys)
+        .annotate(first_position=Min("authorships__position"))
+        .values("id", "title_key", "publication_year", "kind", "first_position")
+    )
+    candidates: dict[str, list[dict]] = defaultdict(list)
+    firsts = {
+        (a["work_id"], a["position"]): a["researcher__display_name"]
+        for a in Authorship.objects.filter(work__title_key__in=keys).values(
+            "work_id", "position", "researcher__display_name"
         )
-        for researcher in query:
-            self._remember(researcher)
-        for researcher in Researcher.objects.filter(name_key__in=keys).order_by("-id"):
-            self.by_key[researcher.name_key] = researcher  # oldest wins: ordered newest first
-        self.new: list[Researcher] = []
-        self.changed: dict[int, Researcher] = {}
+    }
+    for row in rows:
+        name = firsts.get((row["id"], row["first_position"]), "")
+        row["first_family"] = parse_name(name).family if name else ""
+        candidates[row["title_key"]].append(row)
+    return candidates
 
-    def _remember(self, researcher: Researcher) -> None:
-        if researcher.openalex_id:
-            self.by_openalex[researcher.openalex_id] = researcher
-        if researcher.orcid:
-            self.by_orcid[researcher.orcid] = researcher
 
-    def find(self, author) -> Researcher | None:
-        if author.openalex_id and author.openalex_id in self.by_openalex:
-            return self.by_openalex[author.openalex_id]
-        if author.orcid and author.orcid in self.by_orcid:
-            return self.by_orcid[author.orcid]
-        if not (author.openalex_id or author.orcid):
-            return self.by_key.get(name_key(author.display_name))
-        return None
+def _same_work_by_title(record: WorkRecord, candidate: dict) -> bool:
+    """Same title, years close enough, and the same first author's family name."""
+    family = _first_family(record)
+    if family and candidate["first_family"] and family != candidate["first_family"]:
+        return False
+    if not record.publication_year or not candidate["publication_year"]:
+        return True
+    preprint = "preprint" in (record.kind, candidate["kind"])
+    slack = PREPRINT_YEAR_SLACK if preprint else YEAR_SLACK
+    return abs(record.publication_year - candidate["publication_year"]) <= slack
 
-    def resolve(self, author, source: str, *, new_person: bool = False) -> Researcher:
-        """The researcher for ``author``, created (unsaved) if unknown; ids filled in."""
-        researcher = None if new_person else self.find(author)
-        if researcher is None:
-            researcher = Researcher(
-                display_name=author.display_name[:255],
-                name_key=name_key(author.display_name),
-                orcid=author.orcid,
-                openalex_id=author.openalex_id,
-                sources=[source],
-            )
-            self.new.append(researcher)
-            self._remember(researcher)
-            if not (author.openalex_id or author.orcid) and not new_person:
-                self.by_key.setdefault(researcher.name_key, researcher)
-            return researcher
-        changed = False
-        if author.openalex_id and not researcher.openalex_id:
-            if author.openalex_id not in self.by_openalex:
-                researcher.openalex_id = author.openalex_id
-                changed = True
-        if author.orcid and not researcher.orcid and author.orcid not in self.by_orcid:
-            researcher.orcid = author.orcid
-            changed = True
-        if source not in researcher.sources:
-            researcher.sources = [*researcher.sources, source]
-            changed = True
-        if changed:
-            self._remember(researcher)
-            if researcher.pk:
-                self.changed[researcher.pk] = researcher
-        return researcher
 
-    def save(self) -> None:
-        for researcher, slug in zip(
-            self.new, unique_slugs([r.display_name for r in self.new]), strict=True
+@dataclass
+class _Plan:
+    record: WorkRecord
+    work: Work
+    is_new: bool
+    takes_metadata: bool
+    takes_byline: bool
+    entries: list[Entry] = field(default_factory=list)
+    partial: list = field(default_factory=list)
+
+
+def _plan_works(items, result: BatchResult) -> list[_Plan]:
+    records = [r for _, r in items]
+    by_id = _works_by_identifier(records)
+    by_title = _works_by_title([r for r in records if not record_identifiers(r) & by_id.keys()])
+    matched_ids = set(by_id.values()) | {c["id"] for cs in by_title.values() for c in cs}
+    works = {
+        w.pk: w for w in Work.objects.filter(pk__in=matched_ids).select_for_update(of=("self",))
+    }
+    plans: list[_Plan] = []
+    batch_works: set[int] = set()
+    batch_ids: set[tuple[str, str]] = set()
+    batch_titles: set[str] = set()
+    for index, record in items:
+        ids = record_identifiers(record)
+        work_ids = sorted({by_id[k] for k in ids if k in by_id})
+        if not work_ids:
+            work_ids = [
+                c["id"]
+                for c in by_title.get(title_key(record.title), [])
+                if _same_work_by_title(record, c)
+            ][:1]
+        key = title_key(record.title)
+        if (
+            ids & batch_ids
+            or (work_ids and work_ids[0] in batch_works)
+            or (not work_ids and key in batch_titles)
         ):
-            researcher.slug = slug
-        Researcher.objects.bulk_create(self.new)
-        if self.changed:
-            Researcher.objects.bulk_update(
-                list(self.changed.values()),
-                ["openalex_id", "orcid", "sources", "display_name", "other_names", "institution"],
+            result.deferred.append(index)  # another record of this batch may be the same work
+            continue
+        batch_ids |= ids
+        batch_titles.add(key)
+        if work_ids:
+            work, is_new = works[work_ids[0]], False
+            batch_works.add(work.pk)
+        else:
+            work, is_new = Work(sources=[]), True
+        plans.append(
+            _Plan(
+                record=record,
+                work=work,
+                is_new=is_new,
+                takes_metadata=is_new
+                or METADATA_PRIORITY[record.source]
+                >= METADATA_PRIORITY.get(work.primary_source, 0),
+                takes_byline=record.byline_complete
+                and (
+                    is_new
+                    or BYLINE_PRIORITY[record.source] >= BYLINE_PRIORITY.get(work.byline_source, 0)
+                ),
             )
+        )
+    return plans
 
 
-# Works ---------------------------------------------------------------------------------------
+def _apply(plan: _Plan, venues: dict) -> None:
+    work, record = plan.work, plan.record
+    if plan.takes_metadata:
+        work.title = record.title
+        work.kind = record.kind
+        work.publication_date = record.publication_date or work.publication_date
+        work.publication_year = record.publication_year or work.publication_year
+        work.journal_ref = record.journal_ref or work.journal_ref
+        if record.venue:
+            work.venue_id = venues[_venue_key(record.venue)]
+        work.primary_source = record.source
+    work.title = work.title or record.title
+    work.title_key = title_key(work.title)[:255]
+    if plan.takes_metadata or not work.abstract:
+        work.abstract = record.abstract or work.abstract
+    work.first_posted = work.first_posted or record.first_posted
+    work.arxiv_version = record.arxiv_version or work.arxiv_version
+    work.publication_year = work.publication_year or record.publication_year
+    if record.source not in work.sources:
+        work.sources = [*work.sources, record.source]
+
+
+# Writing works -------------------------------------------------------------------------------
 
 _WORK_FIELDS = [
     "title",
+    "title_key",
     "abstract",
     "kind",
     "publication_date",
     "publication_year",
     "first_posted",
-    "doi",
-    "arxiv_id",
     "arxiv_version",
-    "openalex_id",
     "venue",
     "journal_ref",
     "authors_count",
     "sources",
+    "primary_source",
+    "byline_source",
 ]
 
 
-def _import_works(items: list[tuple[int, WorkRecord]], stored: dict, result: BatchResult) -> None:
+def _import_works(items: list[tuple[int, WorkRecord]], result: BatchResult) -> None:
     now = timezone.now()
     institutions = _upsert_institutions(
         [inst for _, r in items for a in r.authors for inst in a.institutions]
     )
     venues = _upsert_venues([r.venue for _, r in items if r.venue])
     topics = _upsert_topics([t for _, r in items for t in r.topics])
+    plans = _plan_works(items, result)
+    for plan in plans:
+        _apply(plan, venues)
 
-    existing = _existing_works([r for _, r in items])
-    batch_ids: set[tuple[str, str]] = set()
-    batch_works: set[int] = set()
-    plans: list[tuple[WorkRecord, Work, bool]] = []
-    for index, record in items:
-        matches = {key: existing[key] for key in _work_ids(record) if key in existing}
-        work = matches[min(matches)] if matches else None
-        if _work_ids(record) & batch_ids or (work is not None and work.pk in batch_works):
-            result.deferred.append(index)  # another record of this batch is the same work
-            continue
-        for key, other in matches.items():
-            if other.pk != work.pk:
-                # A different stored work holds this identifier already: it stays there.
-                record = _without_identifier(record, _ID_FIELDS[key[0]])
-        is_new = work is None
-        if is_new:
-            work = Work(sources=[])
+    old_bylines = _bylines([p.work.pk for p in plans if not p.is_new])
+    resolver = Resolver([a for p in plans for a in p.record.authors])
+    for plan in plans:
+        if plan.takes_byline:
+            plan.partial = resolver.first_pass(
+                plan.record.authors,
+                [a.researcher for a in old_bylines.get(plan.work.pk, [])],
+                source=plan.record.source,
+                external_id=plan.record.external_id,
+            )
+    resolver.load_coauthors([p.partial for p in plans if p.takes_byline])
+    for plan in plans:
+        old = [a.researcher for a in old_bylines.get(plan.work.pk, [])]
+        if plan.takes_byline:
+            plan.entries = resolver.second_pass(
+                plan.record.authors,
+                plan.partial,
+                source=plan.record.source,
+                external_id=plan.record.external_id,
+            )
         else:
-            batch_works.add(work.pk)
-        batch_ids.update(_work_ids(record))
-        _apply(work, record, venues)
-        plans.append((record, work, is_new))
+            plan.entries = [
+                resolver.added_author(
+                    author, old, source=plan.record.source, external_id=plan.record.external_id
+                )
+                for author in plan.record.authors
+            ]
+    resolver.save()
 
-    Work.objects.bulk_create([w for _, w, new in plans if new])
-    changed = [w for _, w, new in plans if not new]
-    if changed:
-        Work.objects.bulk_update(changed, _WORK_FIELDS)
-
-    work_ids = [w.pk for _, w, _ in plans]
-    old_authors = Authorship.objects.filter(work_id__in=work_ids)
-    result.touched_researchers.update(old_authors.values_list("researcher_id", flat=True))
-    old_authors.delete()
-    Work.topics.through.objects.filter(work_id__in=work_ids).delete()
-
-    people = _People([a for r, _, _ in plans for a in r.authors])
-    bylines: list[tuple[Work, list[tuple[AuthorRecord, Researcher]]]] = []
-    for record, work, _ in plans:
-        byline = []
-        on_this_work: set[int] = set()
-        for author in record.authors:
-            researcher = people.resolve(author, record.source)
-            if id(researcher) in on_this_work:
-                if author.openalex_id or author.orcid:
-                    continue  # the same identified person listed twice: keep the first
-                # Two namesakes on one paper are two people.
-                researcher = people.resolve(author, record.source, new_person=True)
-            on_this_work.add(id(researcher))
-            byline.append((author, researcher))
-        bylines.append((work, byline))
-    people.save()
-
-    authorships = []
-    links = []
-    for work, byline in bylines:
-        for position, (author, researcher) in enumerate(byline):
-            authorship = Authorship(
-                work=work,
-                researcher=researcher,
-                position=position,
-                printed_name=author.printed_name[:500],
-            )
-            authorships.append(authorship)
-            links.extend(
-                (authorship, institutions[_institution_key(i)]) for i in author.institutions
-            )
-            result.touched_researchers.add(researcher.pk)
-    Authorship.objects.bulk_create(authorships)
+    rows = _lay_out_bylines(plans, old_bylines, resolver, institutions, result)
+    Work.objects.bulk_create([p.work for p in plans if p.is_new])
+    Work.objects.bulk_update([p.work for p in plans if not p.is_new], _WORK_FIELDS)
+    replaced = Authorship.objects.filter(
+        work_id__in=[p.work.pk for p in plans if p.takes_byline and not p.is_new]
+    )
+    result.touched_researchers.update(replaced.values_list("researcher_id", flat=True))
+    replaced.delete()
+    Authorship.objects.bulk_create([a for a, _ in rows])
     Authorship.institutions.through.objects.bulk_create(
         [
             Authorship.institutions.through(authorship_id=a.pk, institution_id=inst)
-            for a, inst in links
+            for a, insts in rows
+            for inst in dict.fromkeys(insts)
         ],
         ignore_conflicts=True,
+    )
+    WorkIdentifier.objects.bulk_create(
+        [
+            WorkIdentifier(work=p.work, scheme=scheme, value=value)
+            for p in plans
+            for scheme, value in sorted(record_identifiers(p.record))
+        ],
+        ignore_conflicts=True,  # an identifier another work holds stays with that work
     )
     Work.topics.through.objects.bulk_create(
         [
-            Work.topics.through(work_id=work.pk, topic_id=topics[(t.scheme, t.code)])
-            for record, work, _ in plans
-            for t in record.topics
+            Work.topics.through(work_id=p.work.pk, topic_id=topics[(t.scheme, t.code)])
+            for p in plans
+            for t in p.record.topics
         ],
         ignore_conflicts=True,
     )
-    _set_missing_affiliations(bylines, institutions)
-    _remember_sources([(record, work.pk, None) for record, work, _ in plans], now)
-    result.created += sum(1 for _, _, is_new in plans if is_new)
-    result.updated += sum(1 for _, _, is_new in plans if not is_new)
+    _set_missing_affiliations(plans, institutions)
+    _remember_sources([(p.record, p.work.pk, None) for p in plans], now)
+    result.created += sum(1 for p in plans if p.is_new)
+    result.updated += sum(1 for p in plans if not p.is_new)
 
 
-_ID_FIELDS = {"doi": "doi", "arxiv": "arxiv_id", "openalex": "openalex_id"}
+def _bylines(work_ids: list[int]) -> dict[int, list[Authorship]]:
+    bylines: dict[int, list[Authorship]] = defaultdict(list)
+    rows = Authorship.objects.filter(work_id__in=work_ids).select_related("researcher")
+    for authorship in rows.order_by("work_id", "position"):
+        bylines[authorship.work_id].append(authorship)
+    return bylines
 
 
-def _work_ids(work: WorkRecord | Work) -> set[tuple[str, str]]:
-    """The persistent identifiers of a record or a stored work, as (kind, value) pairs."""
-    return {(kind, value) for kind, name in _ID_FIELDS.items() if (value := getattr(work, name))}
+def _lay_out_bylines(plans, old_bylines, resolver, institutions, result) -> list:
+    """The authorship rows to write, with their institutions; sets each work's author count.
+
+    A record that brings a full byline replaces the work's byline; a partial record (an ORCID
+    work) adds its authors after the existing ones, unless they are already there.
+    """
+    rows: list[tuple[Authorship, list[int]]] = []
+    for plan in plans:
+        old = old_bylines.get(plan.work.pk, []) if not plan.is_new else []
+        if plan.takes_byline:
+            plan.work.byline_source = plan.record.source
+            position, skip = 0, set()
+        else:
+            position = max((a.position for a in old), default=-1) + 1
+            skip = {resolver.adopt(a.researcher).pk for a in old}
+        for entry in plan.entries:
+            researcher = resolver.final(entry.researcher)
+            result.touched_researchers.add(researcher.pk)
+            if researcher.pk in skip:
+                continue  # already on this work's byline
+            skip.add(researcher.pk)
+            authorship = Authorship(
+                work=plan.work,
+                researcher=researcher,
+                position=position,
+                printed_name=entry.author.printed_name[:500],
+            )
+            position += 1
+            rows.append(
+                (authorship, [institutions[institution_key(i)] for i in entry.author.institutions])
+            )
+        plan.work.authors_count = (
+            position if plan.takes_byline else max(plan.work.authors_count, position)
+        )
+    return rows
 
 
-def _without_identifier(record: WorkRecord, name: str) -> WorkRecord:
-    values = {f: getattr(record, f) for f in record.__dataclass_fields__}
-    values[name] = None
-    return WorkRecord(**values)
-
-
-def _existing_works(records: list[WorkRecord]) -> dict[tuple[str, str], Work]:
-    dois = [r.doi for r in records if r.doi]
-    arxiv = [r.arxiv_id for r in records if r.arxiv_id]
-    openalex = [r.openalex_id for r in records if r.openalex_id]
-    query = (
-        Work.objects.filter(doi__in=dois)
-        | Work.objects.filter(arxiv_id__in=arxiv)
-        | Work.objects.filter(openalex_id__in=openalex)
-    )
-    found: dict[tuple[str, str], Work] = {}
-    for work in query.select_for_update(of=("self",)):
-        for key in _work_ids(work):
-            found[key] = work
-    return found
-
-
-def _apply(work: Work, record: WorkRecord, venues: dict) -> None:
-    work.title = record.title
-    work.abstract = record.abstract or work.abstract
-    work.kind = record.kind
-    work.publication_date = record.publication_date
-    work.publication_year = record.publication_year
-    work.first_posted = record.first_posted or work.first_posted
-    # Identifiers are added, never replaced: a work keeps every id it was ever known by.
-    work.doi = work.doi or record.doi
-    work.arxiv_id = work.arxiv_id or record.arxiv_id
-    work.arxiv_version = record.arxiv_version or work.arxiv_version
-    work.openalex_id = work.openalex_id or record.openalex_id
-    if record.venue:
-        work.venue_id = venues[record.venue.openalex_id or ("name", record.venue.name)]
-    work.journal_ref = record.journal_ref or work.journal_ref
-    work.authors_count = len(record.authors)
-    if record.source not in work.sources:
-        work.sources = [*work.sources, record.source]
-
-
-def _set_missing_affiliations(bylines, institutions: dict) -> None:
+def _set_missing_affiliations(plans: list[_Plan], institutions: dict) -> None:
     """A researcher with no affiliation takes the first institution printed on their works."""
     updates: dict[int, int] = {}
-    for _work, byline in bylines:
-        for author, researcher in byline:
-            if researcher.institution_id is None and author.institutions:
-                updates.setdefault(
-                    researcher.pk, institutions[_institution_key(author.institutions[0])]
-                )
+    for plan in plans:
+        for entry in plan.entries:
+            if entry.author.institutions and entry.researcher.institution_id is None:
+                first = institutions[institution_key(entry.author.institutions[0])]
+                updates.setdefault(entry.researcher.pk, first)
     for pk, institution_id in updates.items():
         Researcher.objects.filter(pk=pk, institution__isnull=True).update(
             institution_id=institution_id
         )
+
+
+def _summary(record: Record) -> dict:
+    """What a source record says, for the provenance list on a work's page."""
+    if isinstance(record, ResearcherRecord):
+        return {"name": record.display_name}
+    return {
+        "title": record.title,
+        "kind": record.kind,
+        "year": record.publication_year,
+        "venue": record.venue.name if record.venue else "",
+        "ids": sorted(f"{scheme}:{value}" for scheme, value in record_identifiers(record)),
+        "version": record.arxiv_version,
+        "authors": len(record.authors),
+        "complete_byline": record.byline_complete,
+    }
 
 
 def _remember_sources(rows: list[tuple[Record, int | None, int | None]], now) -> None:
@@ -446,38 +533,43 @@ def _remember_sources(rows: list[tuple[Record, int | None, int | None]], now) ->
                 content_hash=record.content_hash,
                 work_id=work_id,
                 researcher_id=researcher_id,
+                summary=_summary(record),
                 imported_at=now,
             )
             for record, work_id, researcher_id in rows
         ],
         update_conflicts=True,
         unique_fields=["source", "external_id"],
-        update_fields=["content_hash", "work", "researcher", "imported_at"],
+        update_fields=["content_hash", "work", "researcher", "summary", "imported_at"],
     )
 
 
-# Researcher records (OpenAlex Authors) ------------------------------------------------------
+# Person records (OpenAlex Authors, ORCID persons) ---------------------------------------------
 
 
-def _import_researchers(
-    items: list[tuple[int, ResearcherRecord]], stored: dict, result: BatchResult
-) -> None:
+def _import_people(items: list[tuple[int, ResearcherRecord]], result: BatchResult) -> None:
     now = timezone.now()
     institutions = _upsert_institutions([r.institution for _, r in items if r.institution])
-    people = _People([r for _, r in items])
+    resolver = Resolver([r for _, r in items])
     resolved = []
     for _, record in items:
-        is_new = people.find(record) is None
-        researcher = people.resolve(record, record.source)
-        researcher.display_name = record.display_name[:255]
+        researcher, is_new = resolver.person(record)
+        if researcher.display_name != record.display_name:
+            old_name = researcher.display_name
+            researcher.display_name = record.display_name[:255]
+            researcher.other_names = [*researcher.other_names, old_name]
         researcher.name_key = name_key(record.display_name)
-        researcher.other_names = list(record.other_names)
+        researcher.match_key = parse_name(record.display_name).match_key[:255]
+        researcher.other_names = [
+            n
+            for n in dict.fromkeys([*researcher.other_names, *record.other_names])
+            if n != researcher.display_name
+        ]
         if record.institution:
-            researcher.institution_id = institutions[_institution_key(record.institution)]
-        if researcher.pk:
-            people.changed[researcher.pk] = researcher
+            researcher.institution_id = institutions[institution_key(record.institution)]
+        resolver.mark_changed(researcher)
         resolved.append((record, researcher, is_new))
-    people.save()
+    resolver.save()
     _remember_sources([(record, None, researcher.pk) for record, researcher, _ in resolved], now)
     for _, researcher, is_new in resolved:
         result.touched_researchers.add(researcher.pk)

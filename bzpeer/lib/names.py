@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 _NON_WORD = re.compile(r"[^\w]+")
 # arXiv bylines of team papers print "DeepMind Interactive Agents Team: Josh Abramson".
@@ -50,3 +51,97 @@ def name_key(name: str) -> str:
 def person_name(printed: str) -> str:
     """The person's name in a byline entry: drops a team prefix, tidies spacing."""
     return " ".join(_GROUP_PREFIX.sub("", printed).split())
+
+
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "md"}
+_PARTICLES = {
+    "van",
+    "von",
+    "der",
+    "den",
+    "de",
+    "del",
+    "della",
+    "di",
+    "da",
+    "du",
+    "le",
+    "la",
+    "dos",
+    "das",
+    "ter",
+    "ten",
+    "bin",
+    "al",
+    "el",
+    "st",
+    "zu",
+    "vander",
+    "vanden",
+}
+_TOKEN_SPLIT = re.compile(r"[\s.\-‐]+")
+
+
+@dataclass(frozen=True)
+class ParsedName:
+    """A person's name reduced for matching: lower-case ASCII tokens, family name apart."""
+
+    given: tuple[str, ...]
+    family: str
+
+    @property
+    def match_key(self) -> str:
+        """The family name and first initial: the bucket where name variants meet."""
+        return f"{self.family}|{self.given[0][0] if self.given else ''}"
+
+
+def parse_name(name: str) -> ParsedName:
+    """``"Lillicrap, Timothy P."``, ``"T. P. Lillicrap"`` and ``"Timothy Lillicrap"`` parse
+    to the family name ``lillicrap`` with given names ``timothy p``, ``t p`` and ``timothy``."""
+    text = strip_accents(person_name(name)).casefold()
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) == 2 and parts[1].strip(".") in _SUFFIXES:
+        text, parts = parts[0], [parts[0]]  # "First Last, Jr."
+    if len(parts) > 1:
+        family_part, given_part = parts[0], parts[-1]
+        family = _words(family_part)
+        given = _words(given_part)
+    else:
+        tokens = text.split()
+        while len(tokens) > 1 and tokens[-1].strip(".") in _SUFFIXES:
+            tokens.pop()
+        if not tokens:
+            return ParsedName((), "")
+        start = len(tokens) - 1
+        while start > 1 and tokens[start - 1] in _PARTICLES:
+            start -= 1
+        family = _words(" ".join(tokens[start:]))
+        given = _words(" ".join(tokens[:start]))
+    return ParsedName(tuple(given), " ".join(family))
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in (_NON_WORD.sub("", t) for t in _TOKEN_SPLIT.split(text)) if w]
+
+
+def names_compatible(a: ParsedName, b: ParsedName) -> bool:
+    """Could these two names belong to one person? Same family name, and given names that do
+    not contradict: "T." fits "Timothy", "Greg" fits "Gregory", a missing middle name fits."""
+    if not a.family or a.family != b.family:
+        return False
+    return all(_given_fits(x, y) for x, y in zip(a.given, b.given, strict=False))
+
+
+def _given_fits(x: str, y: str) -> bool:
+    if x == y:
+        return True
+    if len(x) == 1 or len(y) == 1:
+        return x[0] == y[0]
+    shorter, longer = sorted((x, y), key=len)
+    return len(shorter) >= 3 and longer.startswith(shorter)
+
+
+def title_key(title: str) -> str:
+    """A work's title reduced for matching: case, accents, punctuation and spacing ignored."""
+    text = strip_accents(title).casefold()
+    return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())

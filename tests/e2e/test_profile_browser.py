@@ -19,7 +19,7 @@ def test_a_visitor_reads_the_demo_profile(page, demo_site):
     assert page.get_by_role("heading", level=1).inner_text() == "Timothy Lillicrap"
     snapshot = page.locator("section", has=page.get_by_role("heading", name="Trust snapshot"))
     text = snapshot.inner_text()
-    assert "Trust 28 - Emerging" in text
+    assert "Trust 25 - Emerging" in text
     assert "Verification L1" in text
     assert "Unclaimed author" in text
     for line in ("13\nworks", "0\nfollowers", "5\ntopics", "4\nclose collaborators"):

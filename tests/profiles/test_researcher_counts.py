@@ -58,8 +58,7 @@ def test_topics_are_counted_once_across_works():
 def test_a_record_without_identifiers_is_l0_and_new():
     me = ResearcherFactory()
     work = coauthored(me)
-    work.arxiv_id = None
-    work.save()
+    work.identifiers.all().delete()
     researcher_refresh_stats(researcher_ids=[me.id])
     me.refresh_from_db()
     assert me.verification_level == 0

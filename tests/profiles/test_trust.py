@@ -34,6 +34,7 @@ def test_the_components_maxima_sum_to_one_hundred():
     best = trust.TrustInputs(
         works=10_000,
         works_with_identifier=10_000,
+        works_corroborated=10_000,
         first_year=1900,
         last_year=2026,
         reviewed=True,
@@ -69,15 +70,17 @@ def test_a_name_and_titles_alone_is_new_at_l0():
 
 @pytest.mark.django_db
 def test_the_demo_researchers_score_follows_from_the_documented_formula(demo):
-    # docs/trust.md, worked example: L1, 13 of 13 works identified, 13 works, 2019-2022.
-    by_hand = 10 + 10 * 13 / 13 + 8 * (1 - 2 ** (-13 / 10)) + 7 * (1 - 2 ** (-4 / 5))
+    # docs/trust.md, worked example: L1, 13 of 13 works identified, none corroborated yet,
+    # 13 works, 2019-2022.
+    by_hand = 10 + 7 * 13 / 13 + 3 * 0 / 13 + 8 * (1 - 2 ** (-13 / 10)) + 7 * (1 - 2 ** (-4 / 5))
     assert demo.verification_level == 1
-    assert demo.trust_score == round(by_hand) == 28
+    assert demo.trust_score == round(by_hand) == 25
     assert demo.trust_band == "Emerging"
     shown = {part["key"]: part["value"] for part in demo.trust_components}
     assert shown == {
         "verification": 10,
-        "identifiers": 10.0,
+        "identifiers": 7.0,
+        "corroboration": 0.0,
         "works": 4.8,
         "span": 3.0,
         "network": 0.0,

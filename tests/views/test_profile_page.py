@@ -8,7 +8,7 @@ from django.urls import reverse
 from profiles.models import Researcher
 from profiles.services import researcher_refresh_stats
 from tests.factories import AuthorshipFactory, ResearcherFactory, WorkFactory
-from works.models import Authorship, Work
+from works.models import Authorship, Work, WorkIdentifier
 
 MAX_ANONYMOUS_QUERIES = 8
 
@@ -131,11 +131,13 @@ def make_big_researcher(works: int, coauthors: int) -> Researcher:
                 kind="article",
                 publication_date=start + datetime.timedelta(days=i),
                 publication_year=(start + datetime.timedelta(days=i)).year,
-                doi=f"10.1234/big.{i}",
                 authors_count=4,
             )
             for i in range(works)
         ]
+    )
+    WorkIdentifier.objects.bulk_create(
+        [WorkIdentifier(work=w, scheme="doi", value=f"10.1234/big.{i}") for i, w in enumerate(batch)]
     )
     rows = []
     for work in batch:

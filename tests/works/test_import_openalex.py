@@ -6,7 +6,7 @@ import pytest
 from profiles.models import Institution, Researcher
 from tests.conftest import run_command
 from tests.snapshot import database_snapshot
-from works.models import Authorship, SourceRecord, Work
+from works.models import Authorship, SourceRecord, Work, WorkIdentifier
 
 SAMPLES = [
     "W2741809807.json",
@@ -25,8 +25,8 @@ def test_a_full_work_imports_with_authors_in_order_and_their_ids(fixture_path):
     code, out, _ = run_import(fixture_path("W2741809807.json"))
     assert code == 0, out
 
-    work = Work.objects.get(openalex_id="W2741809807")
-    assert work.doi == "10.7717/peerj.4375"
+    work = Work.objects.identified_by("openalex", "W2741809807").get()
+    assert work.dois == ["10.7717/peerj.4375"]
     assert work.kind == "article"
     assert str(work.publication_date) == "2018-02-13"
     assert work.venue.name == "PeerJ"
@@ -83,7 +83,7 @@ def test_a_page_of_results_imports_each_work_once(fixture_path):
     assert code == 0
     assert "1 unchanged" in out
     assert Work.objects.count() == 2
-    bibliometrix = Work.objects.get(openalex_id="W2755950973")
+    bibliometrix = Work.objects.identified_by("openalex", "W2755950973").get()
     assert bibliometrix.abstract == ""
 
 
@@ -119,7 +119,7 @@ def test_json_lines_with_a_broken_line_and_a_record_without_id(fixture_path, tmp
     assert "works.jsonl line 2: not valid JSON" in err
     assert "works.jsonl line 3: record has no OpenAlex id" in err
     assert "2 created, 0 updated, 0 unchanged, 2 skipped" in out
-    assert set(Work.objects.values_list("openalex_id", flat=True)) == {
+    assert set(WorkIdentifier.objects.filter(scheme="openalex").values_list("value", flat=True)) == {
         "W2741809807",
         "W2755950973",
     }

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bzpeer.lib.identifiers import (
+    ARXIV_DOI_PREFIX,
     normalize_doi,
     normalize_openalex_id,
     normalize_orcid,
@@ -168,8 +169,9 @@ def openalex_work(payload: dict) -> WorkRecord:
     ids = payload.get("ids") or {}
     doi = normalize_doi(payload.get("doi") or ids.get("doi"))
     arxiv = None
-    if doi and doi.startswith("10.48550/arxiv."):
-        arxiv = split_arxiv_id(doi)
+    if doi and doi.startswith(ARXIV_DOI_PREFIX):
+        # arXiv's DataCite DOI says no more than the arXiv ID it is made of.
+        arxiv, doi = split_arxiv_id(doi), None
     for location in payload.get("locations") or []:
         if arxiv:
             break
