@@ -113,6 +113,9 @@ class Researcher(models.Model):
     trust_score = models.PositiveSmallIntegerField(default=0)
     trust_components = models.JSONField(default=list, blank=True)
     stats_refreshed_at = models.DateTimeField(null=True, blank=True)
+    stats_stale = models.BooleanField(
+        default=True, help_text="Its works changed since the counts were last refreshed."
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -124,6 +127,9 @@ class Researcher(models.Model):
         indexes = [
             GinIndex(name="researcher_name_trgm", fields=["name_key"], opclasses=["gin_trgm_ops"]),
             models.Index(fields=["-works_count"], name="researcher_works_count"),
+            models.Index(
+                fields=["id"], condition=Q(stats_stale=True), name="researcher_stats_stale"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

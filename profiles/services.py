@@ -2,27 +2,31 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
+from psycopg.types.json import Jsonb
 
 from bzpeer.lib.names import name_key, parse_name, person_name, strip_accents
 from profiles import trust
 from profiles.models import Follow, Researcher, ResearcherChange, SlugRedirect, User
 
-REFRESH_CHUNK = 500
+REFRESH_CHUNK = 2000
 # A coauthor is a close collaborator with at least this many shared works and a collaboration
 # strength (each shared work adds 1 / (its number of authors - 1)) of at least this much, so a
 # 3,000-author paper makes nobody close. docs/trust.md explains the choice.
 CLOSE_MIN_SHARED_WORKS = 2
 CLOSE_MIN_STRENGTH = 0.5
+# Works with more authors than this add no coauthor pairs: a 3,000-author paper would add
+# millions of pairs, each worth less than 1/100 of a small-team paper.
+CLOSE_MAX_AUTHORS = 100
 TOP_TOPICS = 5
 
 _CLOSE_COLLABORATORS_SQL = """
 WITH mine AS (
     SELECT a.researcher_id AS rid, a.work_id, w.authors_count
     FROM works_authorship a JOIN works_work w ON w.id = a.work_id
-    WHERE a.researcher_id = ANY(%(ids)s) AND w.authors_count > 1
+    WHERE a.researcher_id = ANY(%(ids)s) AND w.authors_count BETWEEN 2 AND %(max_authors)s
 ), pairs AS (
     SELECT m.rid, b.researcher_id AS other, COUNT(*) AS shared,
            SUM(1.0 / (m.authors_count - 1)) AS strength
@@ -68,82 +72,114 @@ def researcher_refresh_stats(*, researcher_ids: Iterable[int]) -> int:
     return len(ids)
 
 
-@transaction.atomic
-def _refresh_chunk(ids: list[int]) -> None:
-    from works.models import Authorship
+_WORKS_SQL = """
+SELECT a.researcher_id,
+       COUNT(*),
+       COUNT(*) FILTER (
+           WHERE EXISTS (SELECT 1 FROM works_workidentifier i WHERE i.work_id = a.work_id)
+       ),
+       COUNT(*) FILTER (WHERE cardinality(w.sources) >= 2),
+       MIN(w.publication_year),
+       MAX(w.publication_year)
+FROM works_authorship a JOIN works_work w ON w.id = a.work_id
+WHERE a.researcher_id = ANY(%(ids)s)
+GROUP BY a.researcher_id
+"""
 
-    has_pid = Q(work__identifiers__isnull=False)
-    corroborated = Q(work__sources__len__gte=2)
-    works = {
-        row["researcher_id"]: row
-        for row in Authorship.objects.filter(researcher_id__in=ids)
-        .values("researcher_id")
-        .annotate(
-            works=Count("work", distinct=True),
-            with_pid=Count("work", filter=has_pid, distinct=True),
-            corroborated=Count("work", filter=corroborated, distinct=True),
-            first_year=Min("work__publication_year"),
-            last_year=Max("work__publication_year"),
-            topics=Count("work__topics", distinct=True),
-        )
-        .order_by()
+_TOPICS_SQL = """
+SELECT a.researcher_id, t.name, COUNT(*) AS n
+FROM works_authorship a
+JOIN works_work_topics wt ON wt.work_id = a.work_id
+JOIN works_topic t ON t.id = wt.topic_id
+WHERE a.researcher_id = ANY(%(ids)s)
+GROUP BY a.researcher_id, t.id, t.name
+ORDER BY a.researcher_id, n DESC, t.name
+"""
+
+
+def _refresh_chunk(ids: list[int]) -> None:
+    """Three aggregate queries in, one pipelined write out, for up to REFRESH_CHUNK people."""
+    params = {
+        "ids": ids,
+        "min_shared": CLOSE_MIN_SHARED_WORKS,
+        "min_strength": CLOSE_MIN_STRENGTH,
+        "max_authors": CLOSE_MAX_AUTHORS,
     }
-    topic_rows = (
-        Authorship.objects.filter(researcher_id__in=ids, work__topics__isnull=False)
-        .values("researcher_id", "work__topics__name")
-        .annotate(n=Count("work", distinct=True))
-        .order_by("researcher_id", "-n", "work__topics__name")
-    )
-    top_topics: dict[int, list[str]] = {}
-    for row in topic_rows:
-        names = top_topics.setdefault(row["researcher_id"], [])
-        if len(names) < TOP_TOPICS and row["work__topics__name"] not in names:
-            names.append(row["work__topics__name"])
     with connection.cursor() as cursor:
-        cursor.execute(
-            _CLOSE_COLLABORATORS_SQL,
-            {"ids": ids, "min_shared": CLOSE_MIN_SHARED_WORKS, "min_strength": CLOSE_MIN_STRENGTH},
-        )
+        cursor.execute(_WORKS_SQL, params)
+        works = {row[0]: row[1:] for row in cursor.fetchall()}
+        cursor.execute(_TOPICS_SQL, params)
+        topics: dict[int, list[str]] = {}
+        for researcher_id, name, _ in cursor.fetchall():
+            topics.setdefault(researcher_id, []).append(name)
+        cursor.execute(_CLOSE_COLLABORATORS_SQL, params)
         close = dict(cursor.fetchall())
 
     now = timezone.now()
-    researchers = list(Researcher.objects.filter(id__in=ids).select_for_update())
-    for researcher in researchers:
-        row = works.get(researcher.id, {})
-        researcher.works_count = row.get("works", 0)
-        researcher.topics_count = row.get("topics", 0)
-        researcher.first_year = row.get("first_year")
-        researcher.last_year = row.get("last_year")
-        researcher.top_topics = top_topics.get(researcher.id, [])
-        researcher.close_collaborators_count = close.get(researcher.id, 0)
-        inputs = trust.TrustInputs(
-            has_person_identifier=bool(researcher.orcid or researcher.openalex_id),
-            works=researcher.works_count,
-            works_with_identifier=row.get("with_pid", 0),
-            works_corroborated=row.get("corroborated", 0),
-            first_year=researcher.first_year,
-            last_year=researcher.last_year,
+    rows = []
+    people = Researcher.objects.filter(id__in=ids).values_list("id", "orcid", "openalex_id")
+    for researcher_id, orcid, openalex_id in people:
+        count, with_pid, corroborated, first_year, last_year = works.get(
+            researcher_id, (0, 0, 0, None, None)
         )
-        score, level, components = trust.snapshot(inputs)
-        researcher.trust_score = score
-        researcher.verification_level = level
-        researcher.trust_components = components
-        researcher.stats_refreshed_at = now
-    Researcher.objects.bulk_update(
-        researchers,
-        [
-            "works_count",
-            "topics_count",
-            "first_year",
-            "last_year",
-            "top_topics",
-            "close_collaborators_count",
-            "trust_score",
-            "verification_level",
-            "trust_components",
-            "stats_refreshed_at",
-        ],
-    )
+        names = topics.get(researcher_id, [])
+        score, level, components = trust.snapshot(
+            trust.TrustInputs(
+                has_person_identifier=bool(orcid or openalex_id),
+                works=count,
+                works_with_identifier=with_pid,
+                works_corroborated=corroborated,
+                first_year=first_year,
+                last_year=last_year,
+            )
+        )
+        rows.append(
+            (
+                count,
+                len(names),
+                first_year,
+                last_year,
+                list(dict.fromkeys(names))[:TOP_TOPICS],
+                close.get(researcher_id, 0),
+                score,
+                level,
+                Jsonb(components),
+                now,
+                researcher_id,
+            )
+        )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            """
+            UPDATE profiles_researcher SET works_count = %s, topics_count = %s,
+                first_year = %s, last_year = %s, top_topics = %s,
+                close_collaborators_count = %s, trust_score = %s, verification_level = %s,
+                trust_components = %s, stats_refreshed_at = %s, stats_stale = false
+            WHERE id = %s
+            """,
+            rows,
+        )
+
+
+def researcher_refresh_stale(*, progress=None) -> int:
+    """Refresh every researcher marked stale (by an import, a merge, ...). Safe to rerun.
+
+    ``progress``, if given, is called with (done, total) after each chunk.
+    """
+    total = Researcher.objects.filter(stats_stale=True).count()
+    done = 0
+    while True:
+        ids = list(
+            Researcher.objects.filter(stats_stale=True)
+            .order_by("id")
+            .values_list("id", flat=True)[:REFRESH_CHUNK]
+        )
+        if not ids:
+            return done
+        _refresh_chunk(ids)
+        done += len(ids)
+        if progress:
+            progress(done, max(total, done))
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ Pure functions over plain numbers; docs/trust.md is the formula in words. The sc
 of the components below, each capped at its maximum, minus upheld reports, kept within 0-100.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 FORMULA_VERSION = 1
 
@@ -164,7 +164,17 @@ def score(inputs: TrustInputs) -> int:
 
 def snapshot(inputs: TrustInputs) -> tuple[int, int, list[dict]]:
     """(score, verification level, components as plain dicts for storage)."""
-    rows = [asdict(c) | {"value": round(c.value, 1)} for c in components(inputs)]
+    rows = [
+        {
+            "key": c.key,
+            "label": c.label,
+            "value": round(c.value, 1),
+            "maximum": c.maximum,
+            "explanation": c.explanation,
+            "to_raise": c.to_raise,
+        }
+        for c in components(inputs)
+    ]
     if inputs.upheld_reports:
         rows.append(
             {

@@ -21,6 +21,7 @@ Researchers are plain model instances here, some not saved yet, so they are trac
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from bzpeer.lib.bulk import bulk_update_rows, insert_models
 from bzpeer.lib.names import ParsedName, name_key, names_compatible, parse_name
 from bzpeer.lib.sources import Source
 from profiles.models import Researcher
@@ -31,6 +32,13 @@ from works.sources.records import AuthorRecord, ResearcherRecord
 Rule = AttributionDecision.Rule
 # Sources whose records identify no person: an exact full name is the best they can say.
 NAME_ONLY_SOURCES = {Source.ARXIV, Source.BIBTEX}
+
+
+# The columns resolution reads and writes; the rest of a researcher row stays in the database.
+_LOAD_SQL = (
+    "SELECT id, slug, display_name, name_key, match_key, orcid, openalex_id, sources, "
+    "other_names, institution_id FROM profiles_researcher "
+)
 
 
 @dataclass
@@ -82,16 +90,28 @@ class Resolver:
     by_pk: dict[int, Researcher] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        orcids = {a.orcid for a in self.authors if a.orcid}
-        openalex = {a.openalex_id for a in self.authors if a.openalex_id}
-        keys = {parse_name(a.display_name).match_key for a in self.authors}
-        found = (
-            Researcher.objects.filter(orcid__in=orcids)
-            | Researcher.objects.filter(openalex_id__in=openalex)
-            | Researcher.objects.filter(match_key__in=keys)
-        )
-        for researcher in found.order_by("id"):
+        orcids = sorted({a.orcid for a in self.authors if a.orcid})
+        openalex = sorted({a.openalex_id for a in self.authors if a.openalex_id})
+        for researcher in Researcher.objects.raw(
+            _LOAD_SQL + "WHERE orcid = ANY(%s) OR openalex_id = ANY(%s) ORDER BY id",
+            [orcids, openalex],
+        ):
             self._index(researcher)
+        # Name candidates, only for authors no identifier places. An author who carries an
+        # OpenAlex ID can only be someone whose record has none yet.
+        anyone, unidentified = set(), set()
+        for author in self.authors:
+            if self.by_identifier(author) is not None:
+                continue
+            key = parse_name(author.display_name).match_key
+            (unidentified if author.openalex_id else anyone).add(key)
+        if anyone or unidentified:
+            for researcher in Researcher.objects.raw(
+                _LOAD_SQL + "WHERE match_key = ANY(%s) "
+                "OR (match_key = ANY(%s) AND openalex_id IS NULL) ORDER BY id",
+                [sorted(anyone), sorted(unidentified)],
+            ):
+                self._index(researcher)
 
     # Lookups ---------------------------------------------------------------------------------
 
@@ -144,11 +164,29 @@ class Resolver:
             for position, author in enumerate(authors)
         ]
 
-    def load_coauthors(self, partials: list[list[Researcher | None]]) -> None:
-        """Coauthor pairs between name candidates and researchers already placed: one query."""
-        anchors = {r.pk for partial in partials for r in partial if r is not None and r.pk}
-        candidates = {r.pk for bucket in self.by_match_key.values() for r in bucket if r.pk}
-        if not anchors or not candidates:
+    def load_coauthors(self, bylines: list[tuple[tuple[AuthorRecord, ...], list]]) -> None:
+        """Coauthor pairs between the name candidates of unresolved authors and the people
+        already placed on their bylines: one query for the whole batch, none when no author
+        is left to place by name."""
+        candidates: set[int] = set()
+        anchors: set[int] = set()
+        for authors, partial in bylines:
+            placed = {r.pk for r in partial if r is not None and r.pk}
+            for author, researcher in zip(authors, partial, strict=True):
+                if researcher is not None:
+                    continue
+                parsed = parse_name(author.display_name)
+                found = {
+                    r.pk
+                    for r in self.by_match_key.get(parsed.match_key, [])
+                    if r.pk
+                    and not _conflicts(author, r)
+                    and names_compatible(parsed, self._parsed(r))
+                }
+                if found and placed:
+                    candidates |= found
+                    anchors |= placed
+        if not candidates:
             return
         pairs = (
             Authorship.objects.filter(
@@ -416,13 +454,14 @@ class Resolver:
             slugs = unique_slugs([r.display_name for r in self.new])
             for researcher, slug in zip(self.new, slugs, strict=True):
                 researcher.slug = slug
-            Researcher.objects.bulk_create(self.new)
+            insert_models(Researcher, self.new)
             for researcher in self.new:
                 self.by_pk[researcher.pk] = researcher
             self.new = []
         live = [r for pk, r in self.changed.items() if pk not in self.merged_away]
         if live:
-            Researcher.objects.bulk_update(
+            bulk_update_rows(
+                Researcher,
                 live,
                 [
                     "orcid",

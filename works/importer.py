@@ -11,11 +11,11 @@ from pathlib import Path
 
 from django.db import DatabaseError
 
-from profiles.services import researcher_refresh_stats
+from profiles.services import researcher_refresh_stale
 from works.services import Record, records_import
-from works.sources.files import FileFormatError, Item
+from works.sources.files import FileFormatError, Item, fraction_read
 
-BATCH_SIZE = 500
+BATCH_SIZE = 2000
 PROGRESS_EVERY = 2.0  # seconds
 
 
@@ -39,13 +39,9 @@ class Summary:
         return self.records / self.seconds
 
     def add(self, result) -> None:
-        """Count a written batch and refresh the stats of the researchers it touched."""
         self.created += result.created
         self.updated += result.updated
         self.unchanged += result.unchanged
-        self.researchers_refreshed += researcher_refresh_stats(
-            researcher_ids=result.touched_researchers
-        )
 
     def line(self) -> str:
         return (
@@ -64,6 +60,19 @@ def run_import(
     summary = Summary()
     for path in paths:
         _import_file(Path(path), reader, report, summary)
+    started = time.monotonic()
+    last_report = [started]
+
+    def progress(done: int, total: int) -> None:
+        if time.monotonic() - last_report[0] >= PROGRESS_EVERY:
+            last_report[0] = time.monotonic()
+            rate = done / (last_report[0] - started)
+            report(
+                f"refreshing researchers: {done:,} of {total:,}, {rate:,.0f}/s, "
+                f"{(total - done) / rate:,.0f} s left"
+            )
+
+    summary.researchers_refreshed = researcher_refresh_stale(progress=progress)
     return summary
 
 
@@ -73,7 +82,7 @@ def _import_file(path: Path, reader, report, summary: Summary) -> None:
         summary.problems.append(message)
         report(f"skipped {message}")
 
-    last_report = time.monotonic()
+    last_report = started = time.monotonic()
     batch: list[Item] = []
     try:
         if not path.is_file():
@@ -88,7 +97,7 @@ def _import_file(path: Path, reader, report, summary: Summary) -> None:
                 batch = _write(batch, summary, problem)
             if time.monotonic() - last_report >= PROGRESS_EVERY:
                 last_report = time.monotonic()
-                report(f"{path.name}: {summary.records:,} records, {summary.rate:,.0f}/s")
+                report(_progress_line(path, summary, started))
     except FileFormatError as exc:
         summary.skipped += 1
         summary.problems.append(str(exc))
@@ -99,6 +108,16 @@ def _import_file(path: Path, reader, report, summary: Summary) -> None:
         report(f"skipped {path}: {exc}")
     while batch:
         batch = _write(batch, summary, problem)
+
+
+def _progress_line(path: Path, summary: Summary, started: float) -> str:
+    line = f"{path.name}: {summary.records:,} records, {summary.rate:,.0f}/s"
+    fraction = fraction_read(path)
+    if fraction:
+        elapsed = time.monotonic() - started
+        left = elapsed / fraction - elapsed
+        line += f", {fraction:.0%} of the file, about {left:,.0f} s left"
+    return line
 
 
 def _write(batch: list[Item], summary: Summary, problem) -> list[Item]:

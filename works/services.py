@@ -10,10 +10,11 @@ run of the same file changes nothing: each record's content hash is kept in Sour
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Min
+from django.db import connection, transaction
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
+from bzpeer.lib.bulk import allocate_ids, bulk_update_rows, copy_rows, insert_models
 from bzpeer.lib.names import name_key, parse_name, title_key
 from bzpeer.lib.sources import Source
 from profiles.models import Institution, Researcher
@@ -89,6 +90,15 @@ def records_import(*, records: list[Record]) -> BatchResult:
         _import_works(works, result)
     if people:
         _import_people(people, result)
+    # Counts are refreshed after the import (researcher_refresh_stale); marking them in this
+    # transaction means a crash between the two cannot leave them stale unnoticed.
+    result.touched_researchers.discard(None)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE profiles_researcher SET stats_stale = true "
+            "WHERE id = ANY(%s) AND NOT stats_stale",
+            [list(result.touched_researchers)],
+        )
     return result
 
 
@@ -97,10 +107,15 @@ def _stored_hashes(records: list[Record]) -> dict[tuple[str, str], str]:
     for record in records:
         by_source[record.source].append(record.external_id)
     stored = {}
-    for source, ids in by_source.items():
-        rows = SourceRecord.objects.filter(source=source, external_id__in=ids)
-        for ext_id, content_hash in rows.values_list("external_id", "content_hash"):
-            stored[(source, ext_id)] = content_hash
+    with connection.cursor() as cursor:
+        for source, ids in by_source.items():
+            cursor.execute(
+                "SELECT external_id, content_hash FROM works_sourcerecord "
+                "WHERE source = %s AND external_id = ANY(%s)",
+                [source, ids],
+            )
+            for ext_id, content_hash in cursor.fetchall():
+                stored[(source, ext_id)] = content_hash
     return stored
 
 
@@ -218,10 +233,15 @@ def _works_by_identifier(records: list[WorkRecord]) -> dict[tuple[str, str], int
         for scheme, value in record_identifiers(record):
             by_scheme[scheme].add(value)
     found: dict[tuple[str, str], int] = {}
-    for scheme, values in by_scheme.items():
-        rows = WorkIdentifier.objects.filter(scheme=scheme, value__in=values)
-        for value, work_id in rows.values_list("value", "work_id"):
-            found[(scheme, value)] = work_id
+    with connection.cursor() as cursor:
+        for scheme, values in by_scheme.items():
+            cursor.execute(
+                "SELECT value, work_id FROM works_workidentifier "
+                "WHERE scheme = %s AND value = ANY(%s)",
+                [scheme, sorted(values)],
+            )
+            for value, work_id in cursor.fetchall():
+                found[(scheme, value)] = work_id
     return found
 
 
@@ -229,25 +249,33 @@ def _first_family(record: WorkRecord) -> str:
     return parse_name(record.authors[0].display_name).family if record.authors else ""
 
 
+_TITLE_SQL = """
+SELECT DISTINCT ON (w.id) w.id, w.title_key, w.publication_year, w.kind, r.display_name
+FROM works_work w
+LEFT JOIN works_authorship a ON a.work_id = w.id
+LEFT JOIN profiles_researcher r ON r.id = a.researcher_id
+WHERE w.title_key = ANY(%s)
+ORDER BY w.id, a.position
+"""
+
+
 def _works_by_title(records: list[WorkRecord]) -> dict[str, list[dict]]:
     """Stored works sharing a normalised title with a record, with year and first author."""
-    keys = {title_key(r.title) for r in records}
-    rows = (
-        Work.objects.filter(title_key__in=keys)
-        .annotate(first_position=Min("authorships__position"))
-        .values("id", "title_key", "publication_year", "kind", "first_position")
-    )
+    keys = sorted({title_key(r.title) for r in records})
     candidates: dict[str, list[dict]] = defaultdict(list)
-    firsts = {
-        (a["work_id"], a["position"]): a["researcher__display_name"]
-        for a in Authorship.objects.filter(work__title_key__in=keys).values(
-            "work_id", "position", "researcher__display_name"
-        )
-    }
-    for row in rows:
-        name = firsts.get((row["id"], row["first_position"]), "")
-        row["first_family"] = parse_name(name).family if name else ""
-        candidates[row["title_key"]].append(row)
+    if not keys:
+        return candidates
+    with connection.cursor() as cursor:
+        cursor.execute(_TITLE_SQL, [keys])
+        for work_id, key, year, kind, first_author in cursor.fetchall():
+            candidates[key].append(
+                {
+                    "id": work_id,
+                    "publication_year": year,
+                    "kind": kind,
+                    "first_family": parse_name(first_author).family if first_author else "",
+                }
+            )
     return candidates
 
 
@@ -274,7 +302,8 @@ class _Plan:
     partial: list = field(default_factory=list)
 
 
-def _plan_works(items, result: BatchResult) -> list[_Plan]:
+def _plan_works(items, result: BatchResult) -> tuple[list[_Plan], dict]:
+    """What to do with each work record, and the identifiers already held by stored works."""
     records = [r for _, r in items]
     by_id = _works_by_identifier(records)
     by_title = _works_by_title([r for r in records if not record_identifiers(r) & by_id.keys()])
@@ -325,7 +354,7 @@ def _plan_works(items, result: BatchResult) -> list[_Plan]:
                 ),
             )
         )
-    return plans
+    return plans, by_id
 
 
 def _apply(plan: _Plan, venues: dict) -> None:
@@ -377,7 +406,7 @@ def _import_works(items: list[tuple[int, WorkRecord]], result: BatchResult) -> N
     )
     venues = _upsert_venues([r.venue for _, r in items if r.venue])
     topics = _upsert_topics([t for _, r in items for t in r.topics])
-    plans = _plan_works(items, result)
+    plans, taken = _plan_works(items, result)
     for plan in plans:
         _apply(plan, venues)
 
@@ -391,7 +420,7 @@ def _import_works(items: list[tuple[int, WorkRecord]], result: BatchResult) -> N
                 source=plan.record.source,
                 external_id=plan.record.external_id,
             )
-    resolver.load_coauthors([p.partial for p in plans if p.takes_byline])
+    resolver.load_coauthors([(p.record.authors, p.partial) for p in plans if p.takes_byline])
     for plan in plans:
         old = [a.researcher for a in old_bylines.get(plan.work.pk, [])]
         if plan.takes_byline:
@@ -411,42 +440,85 @@ def _import_works(items: list[tuple[int, WorkRecord]], result: BatchResult) -> N
     resolver.save()
 
     rows = _lay_out_bylines(plans, old_bylines, resolver, institutions, result)
-    Work.objects.bulk_create([p.work for p in plans if p.is_new])
-    Work.objects.bulk_update([p.work for p in plans if not p.is_new], _WORK_FIELDS)
+    _insert_works([p.work for p in plans if p.is_new])
+    bulk_update_rows(Work, [p.work for p in plans if not p.is_new], _WORK_FIELDS)
     replaced = Authorship.objects.filter(
         work_id__in=[p.work.pk for p in plans if p.takes_byline and not p.is_new]
     )
     result.touched_researchers.update(replaced.values_list("researcher_id", flat=True))
     replaced.delete()
-    Authorship.objects.bulk_create([a for a, _ in rows])
-    Authorship.institutions.through.objects.bulk_create(
-        [
-            Authorship.institutions.through(authorship_id=a.pk, institution_id=inst)
-            for a, insts in rows
-            for inst in dict.fromkeys(insts)
-        ],
-        ignore_conflicts=True,
-    )
-    WorkIdentifier.objects.bulk_create(
-        [
-            WorkIdentifier(work=p.work, scheme=scheme, value=value)
-            for p in plans
-            for scheme, value in sorted(record_identifiers(p.record))
-        ],
-        ignore_conflicts=True,  # an identifier another work holds stays with that work
-    )
-    Work.topics.through.objects.bulk_create(
-        [
-            Work.topics.through(work_id=p.work.pk, topic_id=topics[(t.scheme, t.code)])
-            for p in plans
-            for t in p.record.topics
-        ],
-        ignore_conflicts=True,
-    )
+    _insert_authorships(rows)
+    _insert_identifiers(plans, taken)
+    _insert_topic_links(plans, topics)
     _set_missing_affiliations(plans, institutions)
     _remember_sources([(p.record, p.work.pk, None) for p in plans], now)
     result.created += sum(1 for p in plans if p.is_new)
     result.updated += sum(1 for p in plans if not p.is_new)
+
+
+def _insert_works(works: list[Work]) -> None:
+    insert_models(Work, works)
+
+
+@dataclass(slots=True)
+class _Row:
+    """An authorship to write."""
+
+    work: Work
+    researcher: Researcher
+    position: int
+    printed_name: str
+    institutions: list[int]
+
+
+def _insert_authorships(rows: list[_Row]) -> None:
+    ids = allocate_ids(Authorship, len(rows))
+    copy_rows(
+        Authorship._meta.db_table,
+        ["id", "work_id", "researcher_id", "position", "printed_name"],
+        (
+            (pk, r.work.pk, r.researcher.pk, r.position, r.printed_name)
+            for pk, r in zip(ids, rows, strict=True)
+        ),
+    )
+    copy_rows(
+        Authorship.institutions.through._meta.db_table,
+        ["authorship_id", "institution_id"],
+        (
+            (pk, inst)
+            for pk, r in zip(ids, rows, strict=True)
+            for inst in dict.fromkeys(r.institutions)
+        ),
+    )
+
+
+def _insert_identifiers(plans: list[_Plan], taken: dict) -> None:
+    """Identifiers the works do not have yet; one held by another work stays with that one."""
+    wanted = {
+        (scheme, value): p.work.pk for p in plans for scheme, value in record_identifiers(p.record)
+    }
+    copy_rows(
+        WorkIdentifier._meta.db_table,
+        ["work_id", "scheme", "value"],
+        (
+            (work_id, scheme, value)
+            for (scheme, value), work_id in wanted.items()
+            if (scheme, value) not in taken
+        ),
+    )
+
+
+def _insert_topic_links(plans: list[_Plan], topics: dict) -> None:
+    through = Work.topics.through
+    existing = set(
+        through.objects.filter(work_id__in=[p.work.pk for p in plans if not p.is_new]).values_list(
+            "work_id", "topic_id"
+        )
+    )
+    links = {
+        (p.work.pk, topics[(t.scheme, t.code)]) for p in plans for t in p.record.topics
+    } - existing
+    copy_rows(through._meta.db_table, ["work_id", "topic_id"], sorted(links))
 
 
 def _bylines(work_ids: list[int]) -> dict[int, list[Authorship]]:
@@ -463,7 +535,7 @@ def _lay_out_bylines(plans, old_bylines, resolver, institutions, result) -> list
     A record that brings a full byline replaces the work's byline; a partial record (an ORCID
     work) adds its authors after the existing ones, unless they are already there.
     """
-    rows: list[tuple[Authorship, list[int]]] = []
+    rows: list[_Row] = []
     for plan in plans:
         old = old_bylines.get(plan.work.pk, []) if not plan.is_new else []
         if plan.takes_byline:
@@ -478,16 +550,16 @@ def _lay_out_bylines(plans, old_bylines, resolver, institutions, result) -> list
             if researcher.pk in skip:
                 continue  # already on this work's byline
             skip.add(researcher.pk)
-            authorship = Authorship(
-                work=plan.work,
-                researcher=researcher,
-                position=position,
-                printed_name=entry.author.printed_name[:500],
+            rows.append(
+                _Row(
+                    plan.work,
+                    researcher,
+                    position,
+                    entry.author.printed_name[:500],
+                    [institutions[institution_key(i)] for i in entry.author.institutions],
+                )
             )
             position += 1
-            rows.append(
-                (authorship, [institutions[institution_key(i)] for i in entry.author.institutions])
-            )
         plan.work.authors_count = (
             position if plan.takes_byline else max(plan.work.authors_count, position)
         )
@@ -502,10 +574,14 @@ def _set_missing_affiliations(plans: list[_Plan], institutions: dict) -> None:
             if entry.author.institutions and entry.researcher.institution_id is None:
                 first = institutions[institution_key(entry.author.institutions[0])]
                 updates.setdefault(entry.researcher.pk, first)
-    for pk, institution_id in updates.items():
-        Researcher.objects.filter(pk=pk, institution__isnull=True).update(
-            institution_id=institution_id
-        )
+    if updates:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE profiles_researcher r SET institution_id = v.institution_id "
+                "FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, institution_id) "
+                "WHERE r.id = v.id AND r.institution_id IS NULL",
+                [list(updates), list(updates.values())],
+            )
 
 
 def _summary(record: Record) -> dict:
@@ -525,23 +601,53 @@ def _summary(record: Record) -> dict:
 
 
 def _remember_sources(rows: list[tuple[Record, int | None, int | None]], now) -> None:
-    SourceRecord.objects.bulk_create(
+    """Keep each record's hash and summary: COPY for new records, UPDATE for changed ones."""
+    stored = _stored_hashes([record for record, _, _ in rows])
+    fresh = [row for row in rows if (row[0].source, row[0].external_id) not in stored]
+    seen = [row for row in rows if (row[0].source, row[0].external_id) in stored]
+    copy_rows(
+        SourceRecord._meta.db_table,
         [
-            SourceRecord(
-                source=record.source,
-                external_id=record.external_id,
-                content_hash=record.content_hash,
-                work_id=work_id,
-                researcher_id=researcher_id,
-                summary=_summary(record),
-                imported_at=now,
-            )
-            for record, work_id, researcher_id in rows
+            "source",
+            "external_id",
+            "content_hash",
+            "work_id",
+            "researcher_id",
+            "summary",
+            "imported_at",
         ],
-        update_conflicts=True,
-        unique_fields=["source", "external_id"],
-        update_fields=["content_hash", "work", "researcher", "summary", "imported_at"],
+        (
+            (
+                r.source,
+                r.external_id,
+                r.content_hash,
+                work_id,
+                researcher_id,
+                Jsonb(_summary(r)),
+                now,
+            )
+            for r, work_id, researcher_id in fresh
+        ),
     )
+    if seen:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE works_sourcerecord SET content_hash = %s, work_id = %s, "
+                "researcher_id = %s, summary = %s, imported_at = %s "
+                "WHERE source = %s AND external_id = %s",
+                [
+                    (
+                        r.content_hash,
+                        work_id,
+                        researcher_id,
+                        Jsonb(_summary(r)),
+                        now,
+                        r.source,
+                        r.external_id,
+                    )
+                    for r, work_id, researcher_id in seen
+                ],
+            )
 
 
 # Person records (OpenAlex Authors, ORCID persons) ---------------------------------------------

@@ -51,6 +51,9 @@ def normalize_openalex_id(text: str | None, kind: str | None = None) -> str | No
     """``https://openalex.org/W2741809807`` -> ``W2741809807``; ``kind`` checks the letter."""
     if not text:
         return None
+    if text.startswith("https://openalex.org/") and text[21:22].isalpha() and text[22:].isdigit():
+        letter = text[21].upper()  # the common case, without a regular expression
+        return f"{letter}{text[22:]}" if not kind or letter == kind else None
     match = _OPENALEX.search(text.strip())
     if not match:
         return None

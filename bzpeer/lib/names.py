@@ -3,6 +3,7 @@
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^\w]+")
 # arXiv bylines of team papers print "DeepMind Interactive Agents Team: Josh Abramson".
@@ -34,10 +35,13 @@ _UNDECOMPOSED = str.maketrans(
 
 def strip_accents(text: str) -> str:
     """``"Łukasz Ødegård"`` -> ``"Lukasz Odegard"``."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """``"Peter C. Humphreys"`` and ``"peter c humphreys"`` share the key ``peter c humphreys``.
 
@@ -95,6 +99,7 @@ class ParsedName:
         return f"{self.family}|{self.given[0][0] if self.given else ''}"
 
 
+@lru_cache(maxsize=65536)
 def parse_name(name: str) -> ParsedName:
     """``"Lillicrap, Timothy P."``, ``"T. P. Lillicrap"`` and ``"Timothy Lillicrap"`` parse
     to the family name ``lillicrap`` with given names ``timothy p``, ``t p`` and ``timothy``."""
@@ -141,6 +146,7 @@ def _given_fits(x: str, y: str) -> bool:
     return len(shorter) >= 3 and longer.startswith(shorter)
 
 
+@lru_cache(maxsize=16384)
 def title_key(title: str) -> str:
     """A work's title reduced for matching: case, accents, punctuation and spacing ignored."""
     text = strip_accents(title).casefold()

@@ -8,148 +8,389 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('profiles', '0001_initial'),
+        ("profiles", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scheme', models.CharField(choices=[('openalex', 'OpenAlex topic'), ('arxiv', 'arXiv category')], max_length=20)),
-                ('code', models.CharField(max_length=40)),
-                ('name', models.CharField(max_length=255)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.CharField(
+                        choices=[("openalex", "OpenAlex topic"), ("arxiv", "arXiv category")],
+                        max_length=20,
+                    ),
+                ),
+                ("code", models.CharField(max_length=40)),
+                ("name", models.CharField(max_length=255)),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('scheme', 'code'), name='topic_unique_code')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("scheme", "code"), name="topic_unique_code")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Venue',
+            name="Venue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300)),
-                ('openalex_id', models.CharField(blank=True, max_length=20, null=True, unique=True)),
-                ('issn_l', models.CharField(blank=True, max_length=9, verbose_name='ISSN-L')),
-                ('kind', models.CharField(blank=True, help_text='journal, repository, ...', max_length=40)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                (
+                    "openalex_id",
+                    models.CharField(blank=True, max_length=20, null=True, unique=True),
+                ),
+                ("issn_l", models.CharField(blank=True, max_length=9, verbose_name="ISSN-L")),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True, help_text="journal, repository, ...", max_length=40
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('openalex_id__isnull', True)), fields=('name',), name='venue_unique_name_without_id')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("openalex_id__isnull", True)),
+                        fields=("name",),
+                        name="venue_unique_name_without_id",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Work',
+            name="Work",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.TextField()),
-                ('title_key', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('abstract', models.TextField(blank=True)),
-                ('kind', models.CharField(default='article', help_text='article, preprint, ...', max_length=40)),
-                ('publication_date', models.DateField(blank=True, help_text='Date of the version this record describes.', null=True)),
-                ('publication_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('first_posted', models.DateField(blank=True, help_text='arXiv: date of v1.', null=True)),
-                ('arxiv_version', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('journal_ref', models.CharField(blank=True, max_length=500)),
-                ('authors_count', models.PositiveIntegerField(default=0)),
-                ('sources', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=20), blank=True, default=list, size=None)),
-                ('primary_source', models.CharField(blank=True, help_text='The source whose metadata the work shows.', max_length=20)),
-                ('byline_source', models.CharField(blank=True, help_text='The source whose full author list the work shows.', max_length=20)),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('topics', models.ManyToManyField(blank=True, related_name='works', to='works.topic')),
-                ('venue', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='works', to='works.venue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.TextField()),
+                ("title_key", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("abstract", models.TextField(blank=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        default="article", help_text="article, preprint, ...", max_length=40
+                    ),
+                ),
+                (
+                    "publication_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="Date of the version this record describes.",
+                        null=True,
+                    ),
+                ),
+                ("publication_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "first_posted",
+                    models.DateField(blank=True, help_text="arXiv: date of v1.", null=True),
+                ),
+                ("arxiv_version", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("journal_ref", models.CharField(blank=True, max_length=500)),
+                ("authors_count", models.PositiveIntegerField(default=0)),
+                (
+                    "sources",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=20),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                (
+                    "primary_source",
+                    models.CharField(
+                        blank=True,
+                        help_text="The source whose metadata the work shows.",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "byline_source",
+                    models.CharField(
+                        blank=True,
+                        help_text="The source whose full author list the work shows.",
+                        max_length=20,
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "topics",
+                    models.ManyToManyField(blank=True, related_name="works", to="works.topic"),
+                ),
+                (
+                    "venue",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="works",
+                        to="works.venue",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SourceRecord',
+            name="SourceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('openalex', 'OpenAlex'), ('arxiv', 'arXiv'), ('orcid', 'ORCID'), ('crossref', 'Crossref'), ('bibtex', 'BibTeX'), ('manual', 'Entered on BZPEER')], max_length=20)),
-                ('external_id', models.CharField(max_length=255)),
-                ('content_hash', models.CharField(max_length=64)),
-                ('summary', models.JSONField(blank=True, default=dict, help_text='What this record says: kind, year, venue, ids.')),
-                ('imported_at', models.DateTimeField()),
-                ('researcher', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='source_records', to='profiles.researcher')),
-                ('work', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='source_records', to='works.work')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("openalex", "OpenAlex"),
+                            ("arxiv", "arXiv"),
+                            ("orcid", "ORCID"),
+                            ("crossref", "Crossref"),
+                            ("bibtex", "BibTeX"),
+                            ("manual", "Entered on BZPEER"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=255)),
+                ("content_hash", models.CharField(max_length=64)),
+                (
+                    "summary",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="What this record says: kind, year, venue, ids.",
+                    ),
+                ),
+                ("imported_at", models.DateTimeField()),
+                (
+                    "researcher",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="source_records",
+                        to="profiles.researcher",
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="source_records",
+                        to="works.work",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Authorship',
+            name="Authorship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(help_text='0 is the first author.')),
-                ('printed_name', models.CharField(max_length=500)),
-                ('institutions', models.ManyToManyField(blank=True, to='profiles.institution')),
-                ('researcher', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='authorships', to='profiles.researcher')),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='authorships', to='works.work')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(help_text="0 is the first author.")),
+                ("printed_name", models.CharField(max_length=500)),
+                ("institutions", models.ManyToManyField(blank=True, to="profiles.institution")),
+                (
+                    "researcher",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="authorships",
+                        to="profiles.researcher",
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="authorships",
+                        to="works.work",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['work', 'position'],
+                "ordering": ["work", "position"],
             },
         ),
         migrations.CreateModel(
-            name='WorkIdentifier',
+            name="WorkIdentifier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scheme', models.CharField(choices=[('doi', 'DOI'), ('arxiv', 'arXiv ID'), ('openalex', 'OpenAlex ID')], max_length=20)),
-                ('value', models.CharField(max_length=255)),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identifiers', to='works.work')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.CharField(
+                        choices=[
+                            ("doi", "DOI"),
+                            ("arxiv", "arXiv ID"),
+                            ("openalex", "OpenAlex ID"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("value", models.CharField(max_length=255)),
+                (
+                    "work",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="identifiers",
+                        to="works.work",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['scheme', 'value'],
+                "ordering": ["scheme", "value"],
             },
         ),
         migrations.CreateModel(
-            name='AttributionDecision',
+            name="AttributionDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('openalex', 'OpenAlex'), ('arxiv', 'arXiv'), ('orcid', 'ORCID'), ('crossref', 'Crossref'), ('bibtex', 'BibTeX'), ('manual', 'Entered on BZPEER')], max_length=20)),
-                ('external_id', models.CharField(help_text='The source record.', max_length=255)),
-                ('printed_name', models.CharField(max_length=500)),
-                ('rule', models.CharField(choices=[('orcid', 'Same ORCID iD'), ('openalex', 'Same OpenAlex author ID'), ('same-work', 'Compatible name on the same work'), ('coauthor', 'Compatible name and a shared coauthor'), ('same-name', 'Same full name in a source without person identifiers'), ('new', 'New researcher'), ('kept-apart', 'Not merged'), ('merged', 'Researchers merged')], max_length=20)),
-                ('detail', models.CharField(max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('other', models.ForeignKey(blank=True, help_text='The other researcher considered.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='profiles.researcher')),
-                ('researcher', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='attribution_decisions', to='profiles.researcher')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("openalex", "OpenAlex"),
+                            ("arxiv", "arXiv"),
+                            ("orcid", "ORCID"),
+                            ("crossref", "Crossref"),
+                            ("bibtex", "BibTeX"),
+                            ("manual", "Entered on BZPEER"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("external_id", models.CharField(help_text="The source record.", max_length=255)),
+                ("printed_name", models.CharField(max_length=500)),
+                (
+                    "rule",
+                    models.CharField(
+                        choices=[
+                            ("orcid", "Same ORCID iD"),
+                            ("openalex", "Same OpenAlex author ID"),
+                            ("same-work", "Compatible name on the same work"),
+                            ("coauthor", "Compatible name and a shared coauthor"),
+                            ("same-name", "Same full name in a source without person identifiers"),
+                            ("new", "New researcher"),
+                            ("kept-apart", "Not merged"),
+                            ("merged", "Researchers merged"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("detail", models.CharField(max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "other",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The other researcher considered.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="profiles.researcher",
+                    ),
+                ),
+                (
+                    "researcher",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="attribution_decisions",
+                        to="profiles.researcher",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['source', 'external_id'], name='attribution_record')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["source", "external_id"], name="attribution_record")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(models.OrderBy(models.F('publication_date'), descending=True, nulls_last=True), name='work_publication_date'),
+            model_name="work",
+            index=models.Index(
+                models.OrderBy(models.F("publication_date"), descending=True, nulls_last=True),
+                name="work_publication_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sourcerecord',
-            constraint=models.UniqueConstraint(fields=('source', 'external_id'), name='source_record_once'),
+            model_name="sourcerecord",
+            constraint=models.UniqueConstraint(
+                fields=("source", "external_id"), name="source_record_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='authorship',
-            index=models.Index(fields=['researcher', 'work'], name='authorship_researcher'),
+            model_name="authorship",
+            index=models.Index(fields=["researcher", "work"], name="authorship_researcher"),
         ),
         migrations.AddConstraint(
-            model_name='authorship',
-            constraint=models.UniqueConstraint(fields=('work', 'position'), name='authorship_unique_position'),
+            model_name="authorship",
+            constraint=models.UniqueConstraint(
+                fields=("work", "position"), name="authorship_unique_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='authorship',
-            constraint=models.UniqueConstraint(fields=('work', 'researcher'), name='authorship_once_per_work'),
+            model_name="authorship",
+            constraint=models.UniqueConstraint(
+                fields=("work", "researcher"), name="authorship_once_per_work"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workidentifier',
-            constraint=models.UniqueConstraint(fields=('scheme', 'value'), name='work_identifier_once'),
+            model_name="workidentifier",
+            constraint=models.UniqueConstraint(
+                fields=("scheme", "value"), name="work_identifier_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workidentifier',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('scheme', 'doi'), _negated=True), ('value', django.db.models.functions.text.Lower('value')), _connector='OR'), name='work_identifier_doi_lower_case'),
+            model_name="workidentifier",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("scheme", "doi"), _negated=True),
+                    ("value", django.db.models.functions.text.Lower("value")),
+                    _connector="OR",
+                ),
+                name="work_identifier_doi_lower_case",
+            ),
         ),
     ]

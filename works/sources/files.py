@@ -24,13 +24,33 @@ class Item:
     error: RecordError | None = None
 
 
+class _CountingFile(io.FileIO):
+    """A file that remembers how far it has been read, for progress on big imports."""
+
+    def readinto(self, buffer) -> int | None:
+        count = super().readinto(buffer)
+        _bytes_read[self.name] = _bytes_read.get(self.name, 0) + (count or 0)
+        return count
+
+
+_bytes_read: dict[str, int] = {}
+
+
+def fraction_read(path: Path) -> float | None:
+    """How much of the file on disk has been read so far (0 to 1), if it is being read."""
+    size = Path(path).stat().st_size
+    read = _bytes_read.get(str(path))
+    return min(1.0, read / size) if read is not None and size else None
+
+
 def open_text(path: Path) -> io.TextIOBase:
     """Open plain or gzipped UTF-8 text, told apart by the gzip magic number."""
     with open(path, "rb") as probe:
         magic = probe.read(2)
-    if magic == b"\x1f\x8b":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="replace")
-    return open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
+    _bytes_read[str(path)] = 0
+    raw = io.BufferedReader(_CountingFile(str(path), "rb"))
+    binary = gzip.GzipFile(fileobj=raw, mode="rb") if magic == b"\x1f\x8b" else raw
+    return io.TextIOWrapper(binary, encoding="utf-8", errors="replace")
 
 
 def head(path: Path, size: int = 1 << 16) -> str:

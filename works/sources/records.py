@@ -5,9 +5,8 @@ RecordError with a message an operator can act on. Nothing here touches the data
 """
 
 import hashlib
-import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 
@@ -85,17 +84,16 @@ class ResearcherRecord:
 
 
 def with_hash(record):
-    """The record with ``content_hash`` set: equal content, equal hash, across runs."""
-    payload = asdict(record)
-    payload.pop("content_hash")
-    digest = hashlib.sha256(
-        json.dumps(payload, sort_keys=True, default=str).encode("utf-8")
-    ).hexdigest()
-    return type(record)(**{**_shallow(record), "content_hash": digest})
+    """The record with ``content_hash`` set: equal content, equal hash, across runs.
 
-
-def _shallow(record) -> dict:
-    return {name: getattr(record, name) for name in record.__dataclass_fields__}
+    Hashes the dataclass ``repr``, which spells out every field (nested records, tuples,
+    dates) in a fixed order, and is much cheaper than serialising it.
+    """
+    if record.content_hash:
+        record = replace(record, content_hash="")
+    digest = hashlib.sha256(repr(record).encode("utf-8")).hexdigest()
+    object.__setattr__(record, "content_hash", digest)  # frozen, but not yet shared
+    return record
 
 
 def clean_text(text: str | None) -> str:

@@ -1,0 +1,85 @@
+"""Set-based writes for the importer, faster than the ORM's row-by-row expressions."""
+
+from django.db import connection
+from django.utils import timezone
+from psycopg.types.json import Jsonb
+
+
+def bulk_update_rows(model, objects, fields: list[str]) -> int:
+    """Write ``fields`` of each object with one pipelined UPDATE per row, keyed on the pk.
+
+    Django's ``bulk_update`` builds a CASE expression per field, which costs more than the
+    rows themselves at a few hundred rows; psycopg's ``executemany`` pipelines plain UPDATEs.
+    """
+    objects = [o for o in objects if o.pk is not None]
+    if not objects:
+        return 0
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    assignments = ", ".join(f'"{field.column}" = %s' for field in columns)
+    sql = f'UPDATE "{meta.db_table}" SET {assignments} WHERE "{meta.pk.column}" = %s'
+    rows = [
+        [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns]
+        + [obj.pk]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    return len(rows)
+
+
+def allocate_ids(model, count: int) -> list[int]:
+    """Take ``count`` primary keys from the table's sequence, for rows written by COPY."""
+    if count == 0:
+        return []
+    table, column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def copy_rows(table: str, columns: list[str], rows) -> int:
+    """Write rows with PostgreSQL's COPY: the fastest way in, for rows known not to clash."""
+    count = 0
+    with connection.cursor() as cursor:
+        names = ", ".join(f'"{c}"' for c in columns)
+        with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+    return count
+
+
+def insert_models(model, objects: list) -> None:
+    """Insert new model instances with COPY, giving each its primary key.
+
+    Every concrete field is written as the instance holds it (defaults included); auto_now
+    and auto_now_add fields are stamped here, as ``save()`` would.
+    """
+    if not objects:
+        return
+    now = timezone.now()
+    fields = model._meta.concrete_fields
+    stamped = [
+        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    for obj, pk in zip(objects, allocate_ids(model, len(objects)), strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        for field in stamped:
+            setattr(obj, field.attname, now)
+    copy_rows(
+        model._meta.db_table,
+        [f.column for f in fields],
+        ([_copy_value(f, getattr(obj, f.attname)) for f in fields] for obj in objects),
+    )
+
+
+def _copy_value(field, value):
+    """JSON fields need wrapping for COPY; everything else psycopg adapts by itself."""
+    if field.get_internal_type() == "JSONField":
+        return Jsonb(value)
+    return value

@@ -1,0 +1,34 @@
+"""The formats BZPEER imports, one module each, and telling them apart by content."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from works.sources import arxiv, bibtex, crossref, openalex, orcid
+from works.sources.files import FileFormatError, Item, head
+
+# Most specific first: an arXiv feed inside a recorded JSON response must not pass for JSON.
+FORMATS = {
+    "arXiv Atom feed": arxiv,
+    "ORCID record": orcid,
+    "Crossref REST API message": crossref,
+    "OpenAlex JSON": openalex,
+    "BibTeX": bibtex,
+}
+
+
+def detect(path: Path):
+    """The source module that reads this file, judged by its content, not its name."""
+    try:
+        text = head(path)
+    except OSError as exc:
+        raise FileFormatError(f"{path}: {exc.strerror or exc}") from exc
+    except EOFError as exc:
+        raise FileFormatError(f"{path.name}: truncated gzip file") from exc
+    for module in FORMATS.values():
+        if module.sniff(text):
+            return module
+    raise FileFormatError(f"{path.name}: unknown format; expected one of: {', '.join(FORMATS)}")
+
+
+def read_any(path: Path) -> Iterator[Item]:
+    yield from detect(path).read(path)
