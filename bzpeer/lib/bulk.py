@@ -17,7 +17,8 @@ def bulk_update_rows(model, objects, fields: list[str]) -> int:
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
     assignments = ", ".join(f'"{field.column}" = %s' for field in columns)
-    sql = f'UPDATE "{meta.db_table}" SET {assignments} WHERE "{meta.pk.column}" = %s'
+    # Table and column names come from the model's own metadata, never from input.
+    sql = f'UPDATE "{meta.db_table}" SET {assignments} WHERE "{meta.pk.column}" = %s'  # noqa: S608
     rows = [
         [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns]
         + [obj.pk]

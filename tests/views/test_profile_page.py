@@ -137,7 +137,10 @@ def make_big_researcher(works: int, coauthors: int) -> Researcher:
         ]
     )
     WorkIdentifier.objects.bulk_create(
-        [WorkIdentifier(work=w, scheme="doi", value=f"10.1234/big.{i}") for i, w in enumerate(batch)]
+        [
+            WorkIdentifier(work=w, scheme="doi", value=f"10.1234/big.{i}")
+            for i, w in enumerate(batch)
+        ]
     )
     rows = []
     for work in batch:

@@ -119,7 +119,9 @@ def test_json_lines_with_a_broken_line_and_a_record_without_id(fixture_path, tmp
     assert "works.jsonl line 2: not valid JSON" in err
     assert "works.jsonl line 3: record has no OpenAlex id" in err
     assert "2 created, 0 updated, 0 unchanged, 2 skipped" in out
-    assert set(WorkIdentifier.objects.filter(scheme="openalex").values_list("value", flat=True)) == {
+    assert set(
+        WorkIdentifier.objects.filter(scheme="openalex").values_list("value", flat=True)
+    ) == {
         "W2741809807",
         "W2755950973",
     }
