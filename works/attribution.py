@@ -222,6 +222,18 @@ class Resolver:
         researcher = self._from_id_or_old(author, None, old, set(), source, external_id)
         return Entry(author, researcher or self._create(author, source))
 
+    def matched_on_byline(self, authors, old: list[Researcher], *, source, external_id):
+        """Authors of a record that does not replace the byline, found on it; others dropped."""
+        old = [self.adopt(r) for r in old]
+        used: set[int] = set()
+        entries = []
+        for position, author in enumerate(authors):
+            researcher = self._from_id_or_old(author, position, old, used, source, external_id)
+            shown = {id(self.final(r)) for r in old}
+            if researcher is not None and id(researcher) in shown:
+                entries.append(Entry(author, researcher))
+        return entries
+
     def person(self, record: ResearcherRecord) -> tuple[Researcher, bool]:
         """A person record (an OpenAlex Author, an ORCID person): by identifier, else new."""
         researcher = self.by_identifier(record)

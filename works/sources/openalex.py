@@ -109,9 +109,11 @@ def abstract_from_inverted_index(index: dict[str, list[int]] | None) -> str:
     slots: dict[int, str] = {}
     for word, positions in index.items():
         for position in positions or ():
-            if isinstance(position, int) and 0 <= position < 100_000:
-                slots[position] = word
-    return " ".join(slots[i] for i in sorted(slots))
+            slots[position] = word
+    try:
+        return " ".join(slots[i] for i in sorted(slots))
+    except TypeError:  # a position that is not a number: keep the ones that are
+        return " ".join(slots[i] for i in sorted(p for p in slots if isinstance(p, int)))
 
 
 def openalex_kind(payload: dict) -> str | None:
@@ -129,6 +131,19 @@ def openalex_kind(payload: dict) -> str | None:
 def _institution(payload: dict | None) -> InstitutionRecord | None:
     if not isinstance(payload, dict) or not clean_text(payload.get("display_name")):
         return None
+    key = (payload.get("id"), payload.get("display_name"), payload.get("ror"))
+    if key not in _institutions:
+        if len(_institutions) > 50_000:
+            _institutions.clear()
+        _institutions[key] = _new_institution(payload)
+    return _institutions[key]
+
+
+# Institutions recur on thousands of authorships; one record each is enough.
+_institutions: dict[tuple, InstitutionRecord] = {}
+
+
+def _new_institution(payload: dict) -> InstitutionRecord:
     ror = payload.get("ror") or None
     return InstitutionRecord(
         name=clean_text(payload["display_name"])[:300],
