@@ -88,6 +88,7 @@ class Resolver:
     aliases: dict[int, Researcher] = field(default_factory=dict)
     parsed: dict[int, ParsedName] = field(default_factory=dict)
     by_pk: dict[int, Researcher] = field(default_factory=dict)
+    conflicts: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
         orcids = sorted({a.orcid for a in self.authors if a.orcid})
@@ -246,7 +247,20 @@ class Resolver:
 
     def _from_id_or_old(self, author, position, old, used, source, external_id):
         by_id = self.by_identifier(author)
+        self.conflicts = []
         same_work = self._compatible_on_work(author, position, old, used)
+        for _, candidate in self.conflicts:
+            if by_id is None or by_id is not candidate:
+                self._decide(
+                    by_id or candidate,
+                    candidate,
+                    source,
+                    external_id,
+                    author,
+                    Rule.KEPT_APART,
+                    f"“{author.printed_name}” on the same work, but their ORCID iDs "
+                    "or OpenAlex IDs differ",
+                )
         if same_work is not None:
             used.add(id(same_work))
         if by_id is not None and same_work is not None and by_id is not same_work:
@@ -287,10 +301,12 @@ class Resolver:
             order.sort(key=lambda i: i != position)  # the same place in the byline first
         for index in order:
             candidate = old[index]
-            if id(candidate) in used or _conflicts(author, candidate):
+            if id(candidate) in used or not names_compatible(parsed, self._parsed(candidate)):
                 continue
-            if names_compatible(parsed, self._parsed(candidate)):
-                return candidate
+            if _conflicts(author, candidate):
+                self.conflicts.append((author, candidate))
+                continue
+            return candidate
         return None
 
     def _from_name(self, author, placed, on_byline, source, external_id) -> Researcher:

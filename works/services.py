@@ -249,8 +249,14 @@ def _works_by_identifier(records: list[WorkRecord]) -> dict[tuple[str, str], int
     return found
 
 
+def _family(name: str) -> str:
+    """The family name to compare bylines by; none for a name that is only an identifier."""
+    family = parse_name(name).family if name else ""
+    return family if any(c.isalpha() for c in family) else ""
+
+
 def _first_family(record: WorkRecord) -> str:
-    return parse_name(record.authors[0].display_name).family if record.authors else ""
+    return _family(record.authors[0].display_name) if record.authors else ""
 
 
 _TITLE_SQL = """
@@ -277,7 +283,7 @@ def _works_by_title(records: list[WorkRecord]) -> dict[str, list[dict]]:
                     "id": work_id,
                     "publication_year": year,
                     "kind": kind,
-                    "first_family": parse_name(first_author).family if first_author else "",
+                    "first_family": _family(first_author),
                 }
             )
     return candidates

@@ -360,7 +360,7 @@ def _where(name: str, entry: Entry | BrokenEntry) -> str:
 def _item(name: str, entry: Entry, crossrefs: Crossrefs) -> Item:
     where = _where(name, entry)
     try:
-        return Item(where, record=bibtex_work(entry.type, crossrefs.fields(entry)))
+        return Item(where, record=bibtex_work(entry.type, crossrefs.fields(entry), entry.key))
     except RecordError as exc:
         return Item(where, error=exc)
 
@@ -382,9 +382,9 @@ _ARXIV_IN_TEXT = re.compile(r"arxiv:\s*([\w./-]+)", re.IGNORECASE)
 _DOI_LINK = re.compile(r"^https?://(?:dx\.|www\.)?doi\.(?:org|acm\.org)/", re.IGNORECASE)
 
 
-def bibtex_work(entry_type: str, fields: dict[str, str]) -> WorkRecord:
-    """A WorkRecord from one entry's type and raw fields; RecordError without a title or a
-    byline (authors, or else editors)."""
+def bibtex_work(entry_type: str, fields: dict[str, str], key: str = "") -> WorkRecord:
+    """A WorkRecord from one entry's type, raw fields and citation key; RecordError without a
+    title or a byline (authors, or else editors)."""
     title = _text(fields.get("title"))
     if not title:
         raise RecordError("the entry has no title")
@@ -403,7 +403,7 @@ def bibtex_work(entry_type: str, fields: dict[str, str]) -> WorkRecord:
     return with_hash(
         WorkRecord(
             source=Source.BIBTEX,
-            external_id=_external_id(doi, arxiv, title, year, names[0].family),
+            external_id=_external_id(doi, arxiv, title, year, names[0].family, key),
             title=title,
             authors=tuple(n.record() for n in names),
             abstract=clean_paragraphs(latex_to_unicode(fields.get("abstract", ""))),
@@ -488,15 +488,18 @@ def _arxiv(fields: dict[str, str], doi: str | None) -> tuple[str, int | None] | 
     return None
 
 
-def _external_id(doi, arxiv, title: str, year: int | None, family: str) -> str:
-    """The DOI, else "arxiv:" + id, else "key:" + a hash of what identifies the work, so the
-    same entry gets the same id from any file (citation keys differ from file to file)."""
+def _external_id(doi, arxiv, title: str, year: int | None, family: str, key: str) -> str:
+    """The work's DOI, else "arxiv:" + id, else "key:" + a hash of what identifies the work;
+    then "#" and the citation key. Two exports of one paper (doi.org's and dblp's) are two
+    records of one work; the same entry in two files is one record."""
     if doi:
-        return doi
-    if arxiv:
-        return f"arxiv:{arxiv[0]}"
-    payload = json.dumps([_fold(title), year or "", _fold(family)])
-    return "key:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+        work = doi
+    elif arxiv:
+        work = f"arxiv:{arxiv[0]}"
+    else:
+        payload = json.dumps([_fold(title), year or "", _fold(family)])
+        work = "key:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+    return f"{work}#{key}"[:255] if key else work
 
 
 def _fold(text: str) -> str:
