@@ -165,6 +165,21 @@ class Resolver:
             for position, author in enumerate(authors)
         ]
 
+    def _likely(self, authors, partial) -> list[Researcher]:
+        """Who is probably on this byline: the people placed by identifier or by the replaced
+        byline, and for the others any researcher printed exactly the same way. Evidence for
+        one author's name is looked for among the rest of them."""
+        likely = [self.final(r) for r in partial if r is not None]
+        for author, researcher in zip(authors, partial, strict=True):
+            if researcher is None:
+                key = name_key(author.display_name)
+                likely.extend(
+                    self.final(r)
+                    for r in self.by_match_key.get(parse_name(author.display_name).match_key, [])
+                    if r.name_key == key and not _conflicts(author, r)
+                )
+        return _unique(likely)
+
     def load_coauthors(self, bylines: list[tuple[tuple[AuthorRecord, ...], list]]) -> None:
         """Coauthor pairs between the name candidates of unresolved authors and the people
         already placed on their bylines: one query for the whole batch, none when no author
@@ -172,7 +187,7 @@ class Resolver:
         candidates: set[int] = set()
         anchors: set[int] = set()
         for authors, partial in bylines:
-            placed = {r.pk for r in partial if r is not None and r.pk}
+            placed = {r.pk for r in self._likely(authors, partial) if r.pk}
             for author, researcher in zip(authors, partial, strict=True):
                 if researcher is not None:
                     continue
@@ -201,13 +216,14 @@ class Resolver:
 
     def second_pass(self, authors, partial, *, source, external_id) -> list[Entry]:
         """Resolve the rest of a complete byline by name, then record its coauthor pairs."""
-        placed = [self.final(r) for r in partial if r is not None]
+        likely = self._likely(authors, partial)
         entries = []
-        on_byline = {id(r) for r in placed}
+        on_byline = {id(self.final(r)) for r in partial if r is not None}
         for author, researcher in zip(authors, partial, strict=True):
             if researcher is None:
+                others = [r for r in likely if r.name_key != name_key(author.display_name)]
                 researcher = self.by_identifier(author) or self._from_name(
-                    author, placed, on_byline, source, external_id
+                    author, others, on_byline, source, external_id
                 )
                 on_byline.add(id(researcher))
             entries.append(Entry(author, self.final(researcher)))
@@ -343,7 +359,7 @@ class Resolver:
         if source in NAME_ONLY_SOURCES and not (author.orcid or author.openalex_id):
             key = name_key(author.display_name)
             for candidate in candidates:
-                if candidate.name_key == key and source in candidate.sources:
+                if candidate.name_key == key and NAME_ONLY_SOURCES & set(candidate.sources):
                     self._decide(
                         candidate,
                         None,
@@ -351,8 +367,8 @@ class Resolver:
                         external_id,
                         author,
                         Rule.SAME_NAME,
-                        f"the same full name, “{author.display_name}”, in "
-                        f"{Source(source).label}, which identifies no one",
+                        f"the same full name, “{author.display_name}”, in sources that "
+                        "identify no one",
                     )
                     return candidate
         researcher = self._create(author, source)

@@ -97,6 +97,10 @@ def test_every_coauthor_gets_a_page_of_their_own(demo):
     printed = Authorship.objects.get(work__identifiers__value="2112.03763", position=0).printed_name
     assert printed == "DeepMind Interactive Agents Team: Josh Abramson"
     assert Researcher.objects.filter(slug="peter-c-humphreys").get().works_count == 3
+    # "Gregory Wayne" on 2206.03139 shares coauthors with arXiv's "Greg Wayne": one person.
+    wayne = Researcher.objects.get(slug="greg-wayne")
+    assert wayne.works_count == 4
+    assert not Researcher.objects.filter(slug="gregory-wayne").exists()
     assert demo.sources == ["arxiv"]
     assert demo.institution is None
 
