@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install migrate demo run test check lint fmt clean
+.PHONY: help install migrate demo run test check lint fmt clean bench-import
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,14 @@ check: install ## Lint and check for missing migrations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+BENCH_ENV := DEBUG=0 SECRET_KEY=benchmark-only
+
+bench-import: install ## Import 20,000 then 200,000 synthetic works into a fresh database; print rates and memory
+	@for n in 20000 200000; do \
+	  test -f .bench/synthetic-$$n.jsonl.gz || $(BENCH_ENV) $(PY) manage.py make_synthetic --works $$n; \
+	  $(BENCH_ENV) $(PY) manage.py bench_import .bench/synthetic-$$n.jsonl.gz | grep -E '^(BENCH|refresh|[0-9]+ records)'; \
+	done
 
 fmt: install ## Format the code
 	$(VENV)/bin/ruff format .

@@ -127,6 +127,13 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    # Counts left stale by an interrupted import or a staff edit are caught up here.
+    "refresh-stale-researchers": {
+        "task": "profiles.researchers_refresh_stale",
+        "schedule": 600.0,
+    },
+}
 
 # Authentication: django-allauth, email and password, verified email.
 AUTHENTICATION_BACKENDS = [

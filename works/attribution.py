@@ -32,6 +32,9 @@ from works.sources.records import AuthorRecord, ResearcherRecord
 Rule = AttributionDecision.Rule
 # Sources whose records identify no person: an exact full name is the best they can say.
 NAME_ONLY_SOURCES = {Source.ARXIV, Source.BIBTEX}
+# A byline longer than this (a physics collaboration) is weak evidence that two of its names
+# know each other, and would cost its length squared to record.
+MAX_EVIDENCE_AUTHORS = 100
 
 
 # The columns resolution reads and writes; the rest of a researcher row stays in the database.
@@ -206,7 +209,9 @@ class Resolver:
             return
         pairs = (
             Authorship.objects.filter(
-                researcher_id__in=candidates, work__authorships__researcher_id__in=anchors
+                researcher_id__in=candidates,
+                work__authorships__researcher_id__in=anchors,
+                work__authors_count__lte=MAX_EVIDENCE_AUTHORS,
             )
             .values_list("researcher_id", "work__authorships__researcher_id")
             .distinct()
@@ -229,8 +234,10 @@ class Resolver:
             entries.append(Entry(author, self.final(researcher)))
         entries = self._without_repeats(entries, source)
         people = [e.researcher for e in entries]
-        for person in people:
-            self.batch_pairs[id(person)].update(id(p) for p in people if p is not person)
+        if len(people) <= MAX_EVIDENCE_AUTHORS:
+            ids = {id(p) for p in people}
+            for person in people:
+                self.batch_pairs[id(person)].update(ids)
         return entries
 
     def added_author(self, author, old: list[Researcher], *, source, external_id) -> Entry:

@@ -77,13 +77,23 @@ def run_import(
     paths: Iterable[Path],
     reader: Callable[[Path], Iterator[Item]],
     report: Callable[[str], None],
+    *,
+    refresh: bool = True,
 ) -> Summary:
+    """Import the files; then, unless ``refresh`` is off, recount the researchers touched."""
     summary = Summary()
     with _few_collections():
         for path in paths:
             _import_file(Path(path), reader, report, summary)
     if summary.created + summary.updated >= ANALYZE_EVERY // 10:
         analyze_tables()
+    if refresh:
+        summary.researchers_refreshed = refresh_stale(report)
+    return summary
+
+
+def refresh_stale(report: Callable[[str], None]) -> int:
+    """Recount every researcher marked stale, reporting progress; returns how many."""
     started = time.monotonic()
     last_report = [started]
 
@@ -96,8 +106,7 @@ def run_import(
                 f"{(total - done) / rate:,.0f} s left"
             )
 
-    summary.researchers_refreshed = researcher_refresh_stale(progress=progress)
-    return summary
+    return researcher_refresh_stale(progress=progress)
 
 
 @contextmanager

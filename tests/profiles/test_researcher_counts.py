@@ -83,3 +83,17 @@ def test_follows_move_the_stored_count():
     for user in UserFactory.create_batch(3):
         follow_create(user=user, researcher=me)
     assert Researcher.objects.get(pk=me.pk).followers_count == 3
+
+
+@pytest.mark.django_db
+def test_the_periodic_task_catches_up_stale_counts():
+    from profiles.tasks import researchers_refresh_stale
+
+    me = ResearcherFactory()
+    coauthored(me)
+    coauthored(me)
+    assert Researcher.objects.get(pk=me.pk).stats_stale
+    assert researchers_refresh_stale.delay().get() == 1
+    me.refresh_from_db()
+    assert me.works_count == 2
+    assert not me.stats_stale
