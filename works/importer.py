@@ -17,7 +17,7 @@ from profiles.services import researcher_refresh_stale
 from works.services import Record, records_import
 from works.sources.files import FileFormatError, Item, fraction_read
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 # Tables grown by this many records get fresh planner statistics, so the lookups of the next
 # batches keep using their indexes.
 ANALYZE_EVERY = 50_000

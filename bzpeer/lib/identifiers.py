@@ -38,6 +38,8 @@ def normalize_orcid(text: str | None) -> str | None:
     """``https://orcid.org/0000-0002-1825-0097`` -> ``0000-0002-1825-0097`` (checksum verified)."""
     if not text:
         return None
+    if len(text) == 37 and text.startswith("https://orcid.org/"):
+        text = text[18:]  # the common case; the pattern below still checks the digits
     match = _ORCID.search(text.strip())
     if not match:
         return None
