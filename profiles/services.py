@@ -40,9 +40,26 @@ GROUP BY rid
 
 
 def unique_slugs(names: list[str]) -> list[str]:
-    """One new, unused slug per name: a second "Wei Wang" becomes ``wei-wang-2``."""
+    """One new, unused slug per name: a second "Wei Wang" becomes ``wei-wang-2``.
+
+    Two queries whatever the number of names: the bases taken, then the numbered slugs of
+    the taken ones.
+    """
     bases = [slugify(strip_accents(name))[:100] or "researcher" for name in names]
-    taken = set(Researcher.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT slug FROM profiles_researcher WHERE slug = ANY(%s)", [sorted(set(bases))]
+        )
+        taken = {row[0] for row in cursor.fetchall()}
+        highest: dict[str, int] = {}
+        if taken:
+            cursor.execute(
+                "SELECT substring(slug from '^(.*)-[0-9]+$'), "
+                "MAX(substring(slug from '-([0-9]+)$')::int) FROM profiles_researcher "
+                "WHERE substring(slug from '^(.*)-[0-9]+$') = ANY(%s) GROUP BY 1",
+                [sorted(taken)],
+            )
+            highest = dict(cursor.fetchall())
     next_suffix: dict[str, int] = {}
     result = []
     for base in bases:
@@ -51,10 +68,7 @@ def unique_slugs(names: list[str]) -> list[str]:
             result.append(base)
             continue
         if base not in next_suffix:
-            used = Researcher.objects.filter(slug__regex=rf"^{base}-[0-9]+$").values_list(
-                "slug", flat=True
-            )
-            next_suffix[base] = max([int(s.rsplit("-", 1)[1]) for s in used] + [1]) + 1
+            next_suffix[base] = max(highest.get(base, 1), 1) + 1
         result.append(f"{base}-{next_suffix[base]}")
         next_suffix[base] += 1
     return result
@@ -97,6 +111,7 @@ ORDER BY a.researcher_id, n DESC, t.name
 """
 
 
+@transaction.atomic
 def _refresh_chunk(ids: list[int]) -> None:
     """Three aggregate queries in, one pipelined write out, for up to REFRESH_CHUNK people."""
     params = {
@@ -148,16 +163,39 @@ def _refresh_chunk(ids: list[int]) -> None:
                 researcher_id,
             )
         )
+    _write_stats(rows)
+
+
+_STATS_COLUMNS = (
+    "works_count integer, topics_count integer, first_year integer, last_year integer, "
+    "top_topics varchar(255)[], close_collaborators_count integer, trust_score integer, "
+    "verification_level integer, trust_components jsonb, stats_refreshed_at timestamptz, "
+    "id bigint"
+)
+
+
+def _write_stats(rows: list[tuple]) -> None:
+    """COPY the new figures into a temporary table, then one UPDATE joins them in."""
     with connection.cursor() as cursor:
-        cursor.executemany(
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS researcher_stats "
+            f"({_STATS_COLUMNS}) ON COMMIT DELETE ROWS"
+        )
+        cursor.execute("TRUNCATE researcher_stats")  # rows of an earlier chunk, same transaction
+        with cursor.cursor.copy("COPY researcher_stats FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
             """
-            UPDATE profiles_researcher SET works_count = %s, topics_count = %s,
-                first_year = %s, last_year = %s, top_topics = %s,
-                close_collaborators_count = %s, trust_score = %s, verification_level = %s,
-                trust_components = %s, stats_refreshed_at = %s, stats_stale = false
-            WHERE id = %s
-            """,
-            rows,
+            UPDATE profiles_researcher r SET works_count = s.works_count,
+                topics_count = s.topics_count, first_year = s.first_year,
+                last_year = s.last_year, top_topics = s.top_topics,
+                close_collaborators_count = s.close_collaborators_count,
+                trust_score = s.trust_score, verification_level = s.verification_level,
+                trust_components = s.trust_components,
+                stats_refreshed_at = s.stats_refreshed_at, stats_stale = false
+            FROM researcher_stats s WHERE r.id = s.id
+            """
         )
 
 

@@ -20,7 +20,7 @@ from works.sources.files import FileFormatError, Item, fraction_read
 BATCH_SIZE = 5000
 # Tables grown by this many records get fresh planner statistics, so the lookups of the next
 # batches keep using their indexes.
-ANALYZE_EVERY = 50_000
+ANALYZE_EVERY = 100_000
 _TABLES = [
     "works_work",
     "works_workidentifier",

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         works = Work.objects.count()
         authorships = Authorship.objects.count()
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        self.stdout.write(summary.line())
+        summary.researchers_refreshed = refreshed
         import_s, refresh_s = imported - started, finished - imported
         self.stdout.write(
             f"BENCH {file.name}: {works:,} works with {authorships:,} authorships imported in "
