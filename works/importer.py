@@ -5,13 +5,11 @@ database is retried record by record, so one bad record never takes good ones do
 """
 
 import gc
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from queue import Full, Queue
 
 from django.db import DatabaseError, connection
 
@@ -111,49 +109,6 @@ def refresh_stale(report: Callable[[str], None]) -> int:
     return researcher_refresh_stale(progress=progress)
 
 
-_DONE = object()
-
-
-def _read_ahead(items: Iterator[Item], size: int = BATCH_SIZE) -> Iterator[Item]:
-    """Read and map the next records in a thread while the database writes the last batch.
-
-    Parsing holds the interpreter, but the writer mostly waits on PostgreSQL, and psycopg
-    lets the other thread run while it waits. Errors in the reader come out in order.
-    """
-    queue: Queue = Queue(maxsize=size)
-    stop = threading.Event()
-
-    def put(value) -> bool:
-        while not stop.is_set():
-            try:
-                queue.put(value, timeout=0.5)
-                return True
-            except Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if not put(item):
-                    return  # the writer gave up: stop reading
-        except BaseException as exc:  # noqa: BLE001 (handed to the writer, raised there)
-            put(exc)
-            return
-        put(_DONE)
-
-    thread = threading.Thread(target=produce, name="import-reader", daemon=True)
-    thread.start()
-    try:
-        while (item := queue.get()) is not _DONE:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        thread.join()
-
-
 @contextmanager
 def _few_collections():
     """Cyclic garbage collection scans every live object, and an import makes millions of
@@ -179,7 +134,7 @@ def _import_file(path: Path, reader, report, summary: Summary) -> None:
     try:
         if not path.is_file():
             raise FileFormatError(f"{path}: no such file")
-        for item in _read_ahead(reader(path)):
+        for item in reader(path):
             summary.records += 1
             if item.error is not None:
                 problem(f"{item.location}: {item.error}")
