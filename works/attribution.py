@@ -190,6 +190,8 @@ class Resolver:
         candidates: set[int] = set()
         anchors: set[int] = set()
         for authors, partial in bylines:
+            if None not in partial:
+                continue
             placed = {r.pk for r in self._likely(authors, partial) if r.pk}
             for author, researcher in zip(authors, partial, strict=True):
                 if researcher is not None:
@@ -221,6 +223,10 @@ class Resolver:
 
     def second_pass(self, authors, partial, *, source, external_id) -> list[Entry]:
         """Resolve the rest of a complete byline by name, then record its coauthor pairs."""
+        if None not in partial:
+            return self._record_pairs(
+                [Entry(a, self.final(r)) for a, r in zip(authors, partial, strict=True)], source
+            )
         likely = self._likely(authors, partial)
         entries = []
         on_byline = {id(self.final(r)) for r in partial if r is not None}
@@ -232,12 +238,15 @@ class Resolver:
                 )
                 on_byline.add(id(researcher))
             entries.append(Entry(author, self.final(researcher)))
+        return self._record_pairs(entries, source)
+
+    def _record_pairs(self, entries: list[Entry], source: str) -> list[Entry]:
+        """Drop repeats, then note who wrote with whom, for records later in this batch."""
         entries = self._without_repeats(entries, source)
-        people = [e.researcher for e in entries]
-        if len(people) <= MAX_EVIDENCE_AUTHORS:
-            ids = {id(p) for p in people}
-            for person in people:
-                self.batch_pairs[id(person)].update(ids)
+        if len(entries) <= MAX_EVIDENCE_AUTHORS:
+            ids = {id(e.researcher) for e in entries}
+            for entry in entries:
+                self.batch_pairs[id(entry.researcher)].update(ids)
         return entries
 
     def added_author(self, author, old: list[Researcher], *, source, external_id) -> Entry:
