@@ -33,7 +33,7 @@ from bzpeer.lib.identifiers import (
 )
 from bzpeer.lib.names import person_name
 from bzpeer.lib.sources import Source
-from works.sources.files import FileFormatError, Item, open_text
+from works.sources.files import FileFormatError, Item, json_lines, open_text
 from works.sources.records import (
     AuthorRecord,
     InstitutionRecord,
@@ -155,14 +155,9 @@ def _load(name: str, text: str):
 
 def _lines(name: str, handle) -> Iterator[Item]:
     seen_crossref = False
-    for number, line in enumerate(handle, start=1):
-        if not line.strip():
-            continue
-        where = f"{name} line {number}"
-        try:
-            payload = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Item(where, error=RecordError(f"not valid JSON ({exc.msg})"))
+    for where, payload in json_lines(name, handle):
+        if isinstance(payload, RecordError):
+            yield Item(where, error=payload)
             continue
         # The first JSON value decides whether the whole file is someone else's JSON.
         yield from _document(payload, where, strict=not seen_crossref, name=name)

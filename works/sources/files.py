@@ -7,6 +7,8 @@ unusable. A file that cannot be read at all raises ``FileFormatError``.
 
 import gzip
 import io
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,3 +59,15 @@ def head(path: Path, size: int = 1 << 16) -> str:
     """The first ``size`` characters of a file (gunzipped), for telling formats apart."""
     with open_text(path) as handle:
         return handle.read(size)
+
+
+def json_lines(name: str, handle) -> Iterator[tuple[str, object]]:
+    """Each non-blank line of a JSON Lines file: its place, and its value or a RecordError."""
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        where = f"{name} line {number}"
+        try:
+            yield where, json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield where, RecordError(f"not valid JSON ({exc.msg})")

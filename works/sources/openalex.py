@@ -15,7 +15,7 @@ from bzpeer.lib.identifiers import (
     split_arxiv_id,
 )
 from bzpeer.lib.sources import Source
-from works.sources.files import FileFormatError, Item, open_text
+from works.sources.files import FileFormatError, Item, json_lines, open_text
 from works.sources.records import (
     AuthorRecord,
     InstitutionRecord,
@@ -63,14 +63,9 @@ def _parses(line: str) -> bool:
 
 
 def _openalex_lines(path: Path, handle) -> Iterator[Item]:
-    for number, line in enumerate(handle, start=1):
-        if not line.strip():
-            continue
-        where = f"{path.name} line {number}"
-        try:
-            payload = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Item(where, error=RecordError(f"not valid JSON ({exc.msg})"))
+    for where, payload in json_lines(path.name, handle):
+        if isinstance(payload, RecordError):
+            yield Item(where, error=payload)
             continue
         yield from _openalex_document(payload, where)
 
