@@ -432,35 +432,25 @@ class Resolver:
         return researcher
 
     def _fill_identifiers(self, researcher, person, source, external_id) -> None:
+        """Give the researcher the person's identifiers it lacks, unless someone holds them."""
         changed = False
-        if person.orcid and not researcher.orcid and person.orcid not in self.by_orcid:
-            researcher.orcid = person.orcid
-            self._decide(
-                researcher,
-                None,
-                source,
-                external_id,
-                person,
-                Rule.ORCID,
-                f"ORCID iD {person.orcid} added to this record",
-            )
-            changed = True
-        if (
-            person.openalex_id
-            and not researcher.openalex_id
-            and person.openalex_id not in self.by_openalex
+        for name, index, rule, label in (
+            ("orcid", self.by_orcid, Rule.ORCID, "ORCID iD"),
+            ("openalex_id", self.by_openalex, Rule.OPENALEX, "OpenAlex ID"),
         ):
-            researcher.openalex_id = person.openalex_id
-            self._decide(
-                researcher,
-                None,
-                source,
-                external_id,
-                person,
-                Rule.OPENALEX,
-                f"OpenAlex ID {person.openalex_id} added to this record",
-            )
-            changed = True
+            value = getattr(person, name)
+            if value and not getattr(researcher, name) and value not in index:
+                setattr(researcher, name, value)
+                self._decide(
+                    researcher,
+                    None,
+                    source,
+                    external_id,
+                    person,
+                    rule,
+                    f"{label} {value} added to this record",
+                )
+                changed = True
         if source not in researcher.sources:
             researcher.sources = [*researcher.sources, source]
             changed = True
