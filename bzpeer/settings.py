@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.orcid",
+    "allauth.mfa",
     "rest_framework",
     "template_partials",
     "django_htmx",
@@ -150,11 +153,40 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # Failed logins are counted per address and per client: an attacker hammering someone's
+    # email from elsewhere is held back without locking the owner out of their own device.
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    # BZPEER's own actions, counted the same way:
+    "claim": "10/h/user",
+    "report": "20/h/ip",
 }
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_PROVIDERS = {
+    "orcid": {
+        # Our subclass reads ORCID's addresses from ORCID_URL / ORCID_API_URL, so a local
+        # server can stand in for orcid.org.
+        "provider_class": "claims.orcid.provider.SettingsOrcidProvider",
+        "APPS": [
+            {
+                "client_id": env.str("ORCID_CLIENT_ID", default=""),
+                "secret": env.str("ORCID_CLIENT_SECRET", default=""),
+            }
+        ],
+    }
+}
+ORCID_URL = env.str("ORCID_URL", default="https://orcid.org")
+ORCID_API_URL = env.str("ORCID_API_URL", default="https://pub.orcid.org")
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "BZPEER"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "profiles:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "profiles:home"

@@ -7,6 +7,7 @@ admin.site.site_title = "BZPEER staff"
 urlpatterns = [
     path("", include("profiles.urls")),
     path("", include("works.urls")),
+    path("", include("claims.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

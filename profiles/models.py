@@ -51,6 +51,12 @@ class Institution(models.Model):
     ror = models.CharField("ROR id", max_length=40, unique=True, null=True, blank=True)
     country_code = models.CharField(max_length=2, blank=True)
     kind = models.CharField(max_length=40, blank=True, help_text="education, company, ...")
+    email_domains = ArrayField(
+        models.CharField(max_length=253),
+        default=list,
+        blank=True,
+        help_text="Domains of its staff's email addresses, e.g. ucl.ac.uk.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -98,6 +104,18 @@ class Researcher(models.Model):
         Institution, null=True, blank=True, on_delete=models.SET_NULL, related_name="researchers"
     )
     open_to_collaborate = models.BooleanField(default=False)
+    owner = models.ForeignKey(
+        "profiles.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="researchers",
+        help_text="Set by an approved claim (claims app), never by hand.",
+    )
+    claim_level = models.PositiveSmallIntegerField(
+        default=0, help_text="2: claimed with proof; 3: reviewed or two proofs. 0: unclaimed."
+    )
+    affiliation_set_by_owner = models.BooleanField(default=False)
     sources = ArrayField(models.CharField(max_length=20), default=list, blank=True)
 
     # Derived data, kept right by profiles.services.researcher_refresh_stats and the follow
@@ -152,7 +170,7 @@ class Researcher(models.Model):
 
     @property
     def is_claimed(self) -> bool:
-        return False
+        return self.owner_id is not None
 
     @property
     def source_names(self) -> list[str]:

@@ -1,15 +1,22 @@
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 from psycopg.types.json import Jsonb
 
 from bzpeer.lib.names import name_key, parse_name, person_name, strip_accents
 from profiles import trust
-from profiles.models import Follow, Researcher, ResearcherChange, SlugRedirect, User
+from profiles.models import (
+    Follow,
+    Institution,
+    Researcher,
+    ResearcherChange,
+    SlugRedirect,
+    User,
+)
 
 REFRESH_CHUNK = 2000
 # A coauthor is a close collaborator with at least this many shared works and a collaboration
@@ -132,8 +139,10 @@ def _refresh_chunk(ids: list[int]) -> None:
 
     now = timezone.now()
     rows = []
-    people = Researcher.objects.filter(id__in=ids).values_list("id", "orcid", "openalex_id")
-    for researcher_id, orcid, openalex_id in people:
+    people = Researcher.objects.filter(id__in=ids).values_list(
+        "id", "orcid", "openalex_id", "claim_level"
+    )
+    for researcher_id, orcid, openalex_id, claim_level in people:
         count, with_pid, corroborated, first_year, last_year = works.get(
             researcher_id, (0, 0, 0, None, None)
         )
@@ -146,6 +155,8 @@ def _refresh_chunk(ids: list[int]) -> None:
                 works_corroborated=corroborated,
                 first_year=first_year,
                 last_year=last_year,
+                proven_claim=claim_level >= 2,
+                reviewed=claim_level >= 3,
             )
         )
         rows.append(
@@ -327,7 +338,7 @@ def researcher_split(
         slug=unique_slugs([name])[0],
         sources=researcher.sources,
     )
-    moved = moving.update(researcher=other)
+    moved = moving.update(researcher=other, pinned=True)  # imports keep the split
     for record, other_record in ((researcher, other), (other, researcher)):
         ResearcherChange.objects.create(
             kind=ResearcherChange.Kind.SPLIT,
@@ -352,3 +363,87 @@ def coauthor_ids(*researcher_ids: int) -> set[int]:
         .values_list("researcher_id", flat=True)
         .distinct()
     )
+
+
+def _check_owner(researcher: Researcher, user: User) -> None:
+    if researcher.owner_id is None or researcher.owner_id != user.pk:
+        raise PermissionDenied("Only the researcher who claimed this record can change it.")
+
+
+@transaction.atomic
+def researcher_update(
+    *,
+    researcher: Researcher,
+    user: User,
+    summary: str,
+    open_to_collaborate: bool,
+    affiliation: str = "",
+) -> Researcher:
+    """The owner's edits: summary, "open to collaborate", and an affiliation the sources
+    did not give (an imported one stays). Kept through later imports."""
+    _check_owner(researcher, user)
+    researcher.summary = summary.strip()[:300]
+    researcher.open_to_collaborate = open_to_collaborate
+    affiliation = " ".join(affiliation.split())[:300]
+    if affiliation and (researcher.institution_id is None or researcher.affiliation_set_by_owner):
+        institution = Institution.objects.filter(
+            name__iexact=affiliation, openalex_id__isnull=True, ror__isnull=True
+        ).first() or Institution.objects.create(name=affiliation)
+        researcher.institution = institution
+        researcher.affiliation_set_by_owner = True
+    researcher.save(
+        update_fields=[
+            "summary",
+            "open_to_collaborate",
+            "institution",
+            "affiliation_set_by_owner",
+            "updated_at",
+        ]
+    )
+    return researcher
+
+
+@transaction.atomic
+def authorship_hide(*, researcher: Researcher, user: User, work) -> None:
+    """The owner says a work is not theirs: hidden from the page, kept for review, and
+    pinned so that no import brings it back."""
+    from works.models import Authorship
+
+    _check_owner(researcher, user)
+    changed = Authorship.objects.filter(researcher=researcher, work=work).update(
+        hidden=True, pinned=True
+    )
+    if not changed:
+        raise ValidationError("That work is not on this record.")
+    researcher_refresh_stats(researcher_ids=[researcher.pk])
+
+
+@transaction.atomic
+def authorship_add(*, researcher: Researcher, user: User, identifier: str):
+    """The owner adds a work BZPEER holds, found by its DOI or arXiv ID."""
+    from bzpeer.lib.identifiers import normalize_arxiv_id, normalize_doi
+    from works.models import Authorship, Work
+
+    _check_owner(researcher, user)
+    doi, arxiv = normalize_doi(identifier), normalize_arxiv_id(identifier)
+    scheme, value = ("doi", doi) if doi and not doi.startswith("10.48550/") else ("arxiv", arxiv)
+    work = Work.objects.identified_by(scheme, value).first() if value else None
+    if work is None:
+        raise ValidationError(
+            "BZPEER holds no work with that DOI or arXiv ID: import it first, or check it."
+        )
+    existing = Authorship.objects.filter(researcher=researcher, work=work).first()
+    if existing:
+        Authorship.objects.filter(pk=existing.pk).update(hidden=False, pinned=True)
+    else:
+        last = work.authorships.aggregate(last=Max("position"))["last"]
+        Authorship.objects.create(
+            work=work,
+            researcher=researcher,
+            position=(last or 0) + 1,
+            printed_name=researcher.display_name,
+            pinned=True,
+        )
+        Work.objects.filter(pk=work.pk).update(authors_count=F("authors_count") + 1)
+    researcher_refresh_stats(researcher_ids=[researcher.pk, *coauthor_ids(researcher.pk)])
+    return work

@@ -1,4 +1,7 @@
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
@@ -7,8 +10,15 @@ from django.views.decorators.http import require_POST
 
 from bzpeer.lib.identifiers import normalize_openalex_id, normalize_orcid
 from bzpeer.lib.pagination import KnownCountPaginator, page_or_last
+from claims.models import Claim
 from profiles.models import Follow, Researcher, SlugRedirect
-from profiles.services import follow_create, follow_delete
+from profiles.services import (
+    authorship_add,
+    authorship_hide,
+    follow_create,
+    follow_delete,
+    researcher_update,
+)
 from works.models import Authorship, Work
 
 WORKS_PER_PAGE = 20
@@ -42,11 +52,22 @@ def researcher_detail(request, slug):
     )
     paginator = KnownCountPaginator(works, WORKS_PER_PAGE, count=researcher.works_count)
     page = page_or_last(paginator, request.GET.get("page"))
+    signed_in = request.user.is_authenticated
     following = (
-        request.user.is_authenticated
-        and Follow.objects.filter(user=request.user, researcher=researcher).exists()
+        signed_in and Follow.objects.filter(user=request.user, researcher=researcher).exists()
     )
-    context = {"researcher": researcher, "page": page, "following": following}
+    context = {
+        "researcher": researcher,
+        "page": page,
+        "following": following,
+        "claim_pending": Claim.objects.open().filter(researcher=researcher).exists(),
+        "my_claim": (
+            Claim.objects.filter(researcher=researcher, claimant=request.user).first()
+            if signed_in
+            else None
+        ),
+        "is_owner": signed_in and researcher.owner_id == request.user.pk,
+    }
     return render(request, "profiles/researcher_detail.html", context)
 
 
@@ -86,3 +107,82 @@ def researcher_by_openalex(request, openalex_id):
     if not normalized:
         raise Http404("Not an OpenAlex author ID.")
     return redirect(get_object_or_404(Researcher, openalex_id=normalized))
+
+
+def get_researcher_for_owner(user, slug) -> Researcher:
+    """The record if it exists (else 404) and is this person's (else PermissionDenied)."""
+    researcher = get_object_or_404(Researcher.objects.select_related("institution"), slug=slug)
+    if researcher.owner_id is None or researcher.owner_id != user.pk:
+        raise PermissionDenied("Only the researcher who claimed this record can change it.")
+    return researcher
+
+
+class ResearcherEditForm(forms.Form):
+    summary = forms.CharField(max_length=300, required=False, label="One-line summary")
+    affiliation = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="Your institution, where the sources did not give one.",
+    )
+    open_to_collaborate = forms.BooleanField(required=False, label="Open to collaborate")
+
+
+@login_required
+def researcher_edit(request, slug):
+    researcher = get_researcher_for_owner(request.user, slug)
+    imported = researcher.institution_id and not researcher.affiliation_set_by_owner
+    form = ResearcherEditForm(
+        request.POST or None,
+        initial={
+            "summary": researcher.summary,
+            "affiliation": researcher.institution.name if researcher.institution else "",
+            "open_to_collaborate": researcher.open_to_collaborate,
+        },
+    )
+    if imported:
+        form.fields["affiliation"].disabled = True
+        form.fields["affiliation"].help_text = "Imported from the sources."
+    add_form = AddWorkForm()
+    if request.method == "POST" and form.is_valid():
+        researcher_update(researcher=researcher, user=request.user, **form.cleaned_data)
+        messages.success(request, "Saved.")
+        return redirect(researcher)
+    context = {"researcher": researcher, "form": form, "add_form": add_form}
+    return render(request, "profiles/researcher_edit.html", context)
+
+
+class AddWorkForm(forms.Form):
+    identifier = forms.CharField(max_length=300, label="DOI or arXiv ID of a work of yours")
+
+
+@require_POST
+@login_required
+def work_add(request, slug):
+    researcher = get_researcher_for_owner(request.user, slug)
+    form = AddWorkForm(request.POST)
+    if form.is_valid():
+        try:
+            work = authorship_add(
+                researcher=researcher, user=request.user, identifier=form.cleaned_data["identifier"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Added “{work.title}”.")
+    return redirect("profiles:researcher-edit", slug=researcher.slug)
+
+
+@require_POST
+@login_required
+def work_hide(request, slug, public_id):
+    researcher = get_researcher_for_owner(request.user, slug)
+    work = get_object_or_404(Work, public_id=public_id)
+    try:
+        authorship_hide(researcher=researcher, user=request.user, work=work)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"Hidden: “{work.title}”. Staff can see it; imports keep it hidden."
+        )
+    return redirect(researcher.get_absolute_url() + "#works")

@@ -42,3 +42,21 @@ def demo(db):
 
     call_command("import_arxiv", str(DEMO_FEED), stdout=io.StringIO())
     return Researcher.objects.get(slug="timothy-lillicrap")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters and cached pages do not leak from one test into the next."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    yield
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        import redis
+
+        client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+        prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+    else:
+        cache.clear()

@@ -40,7 +40,7 @@ MAX_EVIDENCE_AUTHORS = 100
 # The columns resolution reads and writes; the rest of a researcher row stays in the database.
 _LOAD_SQL = (
     "SELECT id, slug, display_name, name_key, match_key, orcid, openalex_id, sources, "
-    "other_names, institution_id FROM profiles_researcher "
+    "other_names, institution_id, affiliation_set_by_owner FROM profiles_researcher "
 )
 
 

@@ -52,7 +52,8 @@ class Topic(models.Model):
 
 class WorkQuerySet(models.QuerySet):
     def by_researcher(self, researcher):
-        return self.filter(authorships__researcher=researcher)
+        """Works on the researcher's public list: hidden ones are left out."""
+        return self.filter(authorships__researcher=researcher, authorships__hidden=False)
 
     def identified_by(self, scheme: str, value: str):
         """The work with this identifier (``scheme`` is doi, arxiv or openalex)."""
@@ -183,6 +184,13 @@ class Authorship(models.Model):
     position = models.PositiveIntegerField(help_text="0 is the first author.")
     printed_name = models.CharField(max_length=500)
     institutions = models.ManyToManyField("profiles.Institution", blank=True)
+    # Corrections by an owner or staff; imports keep pinned entries as they are.
+    pinned = models.BooleanField(
+        default=False, help_text="Set by an owner or staff: imports leave this entry alone."
+    )
+    hidden = models.BooleanField(
+        default=False, help_text="Its researcher says this work is not theirs; kept for review."
+    )
 
     class Meta:
         ordering = ["work", "position"]

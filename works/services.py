@@ -469,7 +469,8 @@ def _import_works(items: list[tuple[int, WorkRecord]], result: BatchResult) -> N
     _insert_works([p.work for p in plans if p.is_new])
     bulk_update_rows(Work, [p.work for p in plans if not p.is_new], _WORK_FIELDS)
     replaced = Authorship.objects.filter(
-        work_id__in=[p.work.pk for p in plans if p.takes_byline and not p.is_new]
+        work_id__in=[p.work.pk for p in plans if p.takes_byline and not p.is_new],
+        pinned=False,  # corrections by an owner or staff stay as they are
     )
     result.touched_researchers.update(replaced.values_list("researcher_id", flat=True))
     replaced.delete()
@@ -500,9 +501,9 @@ def _insert_authorships(rows: list[_Row]) -> None:
     ids = allocate_ids(Authorship, len(rows))
     copy_rows(
         Authorship._meta.db_table,
-        ["id", "work_id", "researcher_id", "position", "printed_name"],
+        ["id", "work_id", "researcher_id", "position", "printed_name", "pinned", "hidden"],
         (
-            (pk, r.work.pk, r.researcher.pk, r.position, r.printed_name)
+            (pk, r.work.pk, r.researcher.pk, r.position, r.printed_name, False, False)
             for pk, r in zip(ids, rows, strict=True)
         ),
     )
@@ -563,9 +564,11 @@ def _lay_out_bylines(plans, old_bylines, resolver, institutions, result) -> list
     rows: list[_Row] = []
     for plan in plans:
         old = old_bylines.get(plan.work.pk, []) if not plan.is_new else []
+        pinned = [a for a in old if a.pinned]
+        taken = {a.position for a in pinned}
         if plan.takes_byline:
             plan.work.byline_source = plan.record.source
-            position, skip = 0, set()
+            position, skip = 0, {resolver.adopt(a.researcher).pk for a in pinned}
         else:
             position = max((a.position for a in old), default=-1) + 1
             skip = {resolver.adopt(a.researcher).pk for a in old}
@@ -575,6 +578,8 @@ def _lay_out_bylines(plans, old_bylines, resolver, institutions, result) -> list
             if researcher.pk in skip:
                 continue  # already on this work's byline
             skip.add(researcher.pk)
+            while position in taken:
+                position += 1
             rows.append(
                 _Row(
                     plan.work,
@@ -585,8 +590,9 @@ def _lay_out_bylines(plans, old_bylines, resolver, institutions, result) -> list
                 )
             )
             position += 1
+        written = sum(1 for row in rows if row.work is plan.work)
         plan.work.authors_count = (
-            position if plan.takes_byline else max(plan.work.authors_count, position)
+            written + len(pinned) if plan.takes_byline else max(plan.work.authors_count, position)
         )
     return rows
 
@@ -703,7 +709,7 @@ def _import_people(items: list[tuple[int, ResearcherRecord]], result: BatchResul
             for n in dict.fromkeys([*researcher.other_names, *record.other_names])
             if n != researcher.display_name
         ]
-        if record.institution:
+        if record.institution and not researcher.affiliation_set_by_owner:
             researcher.institution_id = institutions[institution_key(record.institution)]
         resolver.mark_changed(researcher)
         resolved.append((record, researcher, is_new))

@@ -189,7 +189,7 @@ def test_a_signed_in_visitor_adds_a_constant_few_queries(
     client.force_login(UserFactory())
     with django_assert_max_num_queries(MAX_ANONYMOUS_QUERIES + 3):
         response = client.get(demo.get_absolute_url())
-    assert "Claiming author records is not open yet." in page_text(response)
+    assert "Claim this record" in page_text(response)
 
 
 @pytest.mark.django_db

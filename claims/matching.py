@@ -1,0 +1,27 @@
+"""Does a claimant's name fit the record they claim? Pure functions over plain names."""
+
+from collections.abc import Iterable
+
+from bzpeer.lib.names import names_compatible, parse_name
+
+
+def name_fits(claimant_name: str, record_names: Iterable[str]) -> bool:
+    """True when the claimant's name could be one of the record's names.
+
+    "Timothy P. Lillicrap" fits "T. P. Lillicrap" and "Timothy Lillicrap"; a name with no
+    given name or no family name fits nothing, so an empty account name never passes.
+    """
+    claimant = parse_name(claimant_name or "")
+    if not claimant.family or not claimant.given:
+        return False
+    return any(names_compatible(claimant, parse_name(name)) for name in record_names if name)
+
+
+def email_domain_fits(email: str, domains: Iterable[str]) -> bool:
+    """``a@cs.ucl.ac.uk`` fits ``ucl.ac.uk``; ``a@notucl.ac.uk`` does not."""
+    host = email.rsplit("@", 1)[-1].lower().strip(".")
+    for domain in domains:
+        domain = domain.lower().strip(".")
+        if domain and (host == domain or host.endswith("." + domain)):
+            return True
+    return False

@@ -1,0 +1,302 @@
+"""Claiming author records: submitting, deciding, releasing and revoking claims.
+
+The rules, in one place:
+- only a person with a verified email may claim;
+- ORCID sign-in with the record's own iD, and a name that fits, approves at once (L2);
+- everything else waits for staff: institutional email (evidence, not proof: a colleague has
+  one too), links and a statement, and any claim whose name does not fit;
+- one owner per record: a claim on an owned record is a dispute, for staff;
+- while a claim is open, no later claim on the same record can be approved;
+- approval with two independent proofs (ORCID and institutional email) gives L3;
+- every change is written to the audit log (ClaimEvent).
+"""
+
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.matching import email_domain_fits, name_fits
+from claims.models import Claim, ClaimEvent, Evidence, Report
+from profiles.models import Researcher, User
+from profiles.services import researcher_refresh_stats
+
+
+class ClaimError(Exception):
+    """A claim action that is not allowed; the message is for the person who tried it."""
+
+
+def verified_emails(user: User) -> list[str]:
+    return list(
+        EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    )
+
+
+def orcid_of(user: User) -> tuple[str, str] | None:
+    """The ORCID iD the user signed in with, and the name ORCID holds for them."""
+    account = SocialAccount.objects.filter(user=user, provider="orcid").first()
+    if account is None:
+        return None
+    person = (account.extra_data or {}).get("person") or {}
+    name = person.get("name") or {}
+
+    def value(key: str) -> str:
+        return ((name.get(key) or {}).get("value") or "").strip()
+
+    full = value("credit-name") or f"{value('given-names')} {value('family-name')}".strip()
+    return account.uid, full
+
+
+def record_names(researcher: Researcher) -> list[str]:
+    return [researcher.display_name, *researcher.other_names]
+
+
+def _log(claim: Claim, actor: User | None, action: str, old: str, reason: str = "") -> None:
+    ClaimEvent.objects.create(
+        claim=claim,
+        actor=actor,
+        action=action,
+        from_status=old,
+        to_status=claim.status,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def claim_submit(
+    *,
+    user: User,
+    researcher: Researcher,
+    kind: str,
+    claimant_name: str = "",
+    email: str = "",
+    links: str = "",
+    statement: str = "",
+) -> Claim:
+    """Start a claim with one kind of evidence; raises ClaimError when it cannot be made."""
+    if not verified_emails(user):
+        raise ClaimError("Verify your email address before claiming a record.")
+    researcher = Researcher.objects.select_for_update().get(pk=researcher.pk)
+    if researcher.owner_id == user.pk:
+        raise ClaimError("This record is already yours.")
+    if Claim.objects.open().filter(researcher=researcher, claimant=user).exists():
+        raise ClaimError("You already have a claim on this record waiting for a decision.")
+
+    if claimant_name.strip():
+        user.name = claimant_name.strip()[:200]
+        user.save(update_fields=["name"])
+    evidence = _evidence(user, researcher, kind, email=email, links=links, statement=statement)
+    name = evidence.pop("name", None) or user.name
+    claim = Claim.objects.create(
+        researcher=researcher,
+        claimant=user,
+        status=Claim.Status.DISPUTED if researcher.owner_id else Claim.Status.PENDING,
+        name_matches=name_fits(name, record_names(researcher)),
+    )
+    Evidence.objects.create(claim=claim, **evidence)
+    _log(
+        claim,
+        user,
+        "submitted",
+        "",
+        "on a record owned by someone else" if researcher.owner_id else "",
+    )
+
+    if _approves_at_once(claim):
+        _approve(claim, None, "ORCID sign-in with this record's iD; the names fit.")
+    return claim
+
+
+def _evidence(user, researcher, kind, *, email, links, statement) -> dict:
+    if kind == Evidence.Kind.ORCID:
+        signed_in = orcid_of(user)
+        if signed_in is None:
+            raise ClaimError("Sign in with ORCID first.")
+        orcid, name = signed_in
+        if researcher.orcid and orcid != researcher.orcid:
+            raise ClaimError(
+                f"You signed in with the ORCID iD {orcid}, but this record's iD is "
+                f"{researcher.orcid}: ORCID does not show that this record is yours."
+            )
+        proof = researcher.orcid == orcid
+        return {
+            "kind": kind,
+            "is_proof": proof,
+            "orcid": orcid,
+            "name": name,
+            "summary": f"Signed in with ORCID {orcid} ({name or 'no public name'}); "
+            + ("the record's own iD." if proof else "the record has no ORCID iD to compare."),
+        }
+    if kind == Evidence.Kind.INSTITUTIONAL_EMAIL:
+        institution = researcher.institution
+        domains = institution.email_domains if institution else []
+        if not domains:
+            raise ClaimError("This record's institution has no email domain on file.")
+        if email not in verified_emails(user) or not email_domain_fits(email, domains):
+            raise ClaimError(
+                f"Choose one of your verified addresses at {', '.join(domains)} "
+                f"({institution.name})."
+            )
+        return {
+            "kind": kind,
+            "is_proof": True,
+            "email": email,
+            "summary": f"Verified address {email} at {institution.name} ({', '.join(domains)}).",
+        }
+    if kind == Evidence.Kind.OTHER:
+        if not (links.strip() or statement.strip()):
+            raise ClaimError("Give links or a statement that show the record is yours.")
+        return {
+            "kind": kind,
+            "links": links.strip()[:5000],
+            "statement": statement.strip()[:5000],
+            "summary": "Links and a statement, for staff to check.",
+        }
+    raise ClaimError("Unknown kind of evidence.")
+
+
+def _approves_at_once(claim: Claim) -> bool:
+    if claim.status != Claim.Status.PENDING or not claim.name_matches:
+        return False
+    if Claim.objects.open().filter(researcher=claim.researcher, id__lt=claim.id).exists():
+        return False
+    return claim.evidence.filter(kind=Evidence.Kind.ORCID, is_proof=True).exists()
+
+
+def _level(claim: Claim) -> int:
+    proofs = set(claim.evidence.filter(is_proof=True).values_list("kind", flat=True))
+    return 3 if len(proofs) >= 2 else 2
+
+
+def _approve(claim: Claim, staff: User | None, reason: str) -> None:
+    researcher = claim.researcher
+    old = claim.status
+    if researcher.owner_id and researcher.owner_id != claim.claimant_id:
+        # A dispute decided for the claimant: the previous owner's claim ends here.
+        for previous in Claim.objects.filter(researcher=researcher, status=Claim.Status.APPROVED):
+            previous_old = previous.status
+            previous.status = Claim.Status.REVOKED
+            previous.decision_reason = f"Dispute decided for another claimant: {reason}"
+            previous.decided_by, previous.decided_at = staff, timezone.now()
+            previous.save()
+            _log(previous, staff, "revoked", previous_old, previous.decision_reason)
+    claim.status = Claim.Status.APPROVED
+    claim.level = _level(claim)
+    claim.decision_reason = reason
+    claim.decided_by, claim.decided_at = staff, timezone.now()
+    claim.save()
+    _log(claim, staff, "approved", old, reason)
+    Researcher.objects.filter(pk=researcher.pk).update(
+        owner=claim.claimant, claim_level=claim.level
+    )
+    researcher_refresh_stats(researcher_ids=[researcher.pk])
+    _tell(claim, "approved")
+
+
+def _check_staff(claim: Claim, staff: User) -> None:
+    if not staff.is_staff:
+        raise ClaimError("Only staff decide claims.")
+    if claim.claimant_id == staff.pk:
+        raise ClaimError("Nobody decides their own claim.")
+    if not claim.is_open:
+        raise ClaimError("This claim has been decided already.")
+
+
+@transaction.atomic
+def claim_approve(*, claim: Claim, staff: User, reason: str) -> Claim:
+    claim = Claim.objects.select_for_update().select_related("researcher").get(pk=claim.pk)
+    _check_staff(claim, staff)
+    if Claim.objects.open().filter(researcher=claim.researcher, id__lt=claim.id).exists():
+        raise ClaimError("An earlier claim on this record is waiting: decide that one first.")
+    if not reason.strip():
+        raise ClaimError("Give a reason.")
+    _approve(claim, staff, reason.strip())
+    return claim
+
+
+@transaction.atomic
+def claim_reject(*, claim: Claim, staff: User, reason: str) -> Claim:
+    claim = Claim.objects.select_for_update().select_related("researcher").get(pk=claim.pk)
+    _check_staff(claim, staff)
+    if not reason.strip():
+        raise ClaimError("Give a reason: the claimant will read it.")
+    old = claim.status
+    claim.status = Claim.Status.REJECTED
+    claim.decision_reason = reason.strip()
+    claim.decided_by, claim.decided_at = staff, timezone.now()
+    claim.save()
+    _log(claim, staff, "rejected", old, claim.decision_reason)
+    _tell(claim, "rejected")
+    return claim
+
+
+def _end_ownership(claim: Claim, actor: User, status: str, action: str, reason: str) -> Claim:
+    old = claim.status
+    claim.status = status
+    claim.decision_reason = reason
+    claim.decided_by, claim.decided_at = actor, timezone.now()
+    claim.save()
+    _log(claim, actor, action, old, reason)
+    Researcher.objects.filter(pk=claim.researcher_id, owner=claim.claimant).update(
+        owner=None, claim_level=0
+    )
+    researcher_refresh_stats(researcher_ids=[claim.researcher_id])
+    return claim
+
+
+@transaction.atomic
+def claim_release(*, claim: Claim, user: User, reason: str = "") -> Claim:
+    """The owner gives the record up; it becomes unclaimed again."""
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.claimant_id != user.pk or claim.status != Claim.Status.APPROVED:
+        raise ClaimError("Only the owner of a record can release it.")
+    return _end_ownership(
+        claim, user, Claim.Status.RELEASED, "released", reason.strip() or "Released by the owner."
+    )
+
+
+@transaction.atomic
+def claim_revoke(*, claim: Claim, staff: User, reason: str) -> Claim:
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if not staff.is_staff:
+        raise ClaimError("Only staff revoke claims.")
+    if claim.status != Claim.Status.APPROVED:
+        raise ClaimError("Only an approved claim can be revoked.")
+    if not reason.strip():
+        raise ClaimError("Give a reason.")
+    claim = _end_ownership(claim, staff, Claim.Status.REVOKED, "revoked", reason.strip())
+    _tell(claim, "revoked")
+    return claim
+
+
+def _tell(claim: Claim, outcome: str) -> None:
+    """Email the claimant the decision, with its reason, once the transaction commits."""
+    subject = f"[BZPEER] Your claim on {claim.researcher.display_name} was {outcome}"
+    body = (
+        f"Your claim on the record {claim.researcher.display_name} was {outcome}.\n\n"
+        f"Reason: {claim.decision_reason}\n\n"
+        f"Details: {settings.SITE_URL}{reverse('claims:claim-detail', args=[claim.public_id])}\n"
+    )
+    recipient = claim.claimant.email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
+
+
+@transaction.atomic
+def report_submit(
+    *, researcher: Researcher, kind: str, message: str = "", work=None, reporter=None
+) -> Report:
+    """Anyone's report that a record is not who it says, or a work is not theirs."""
+    if kind not in Report.Kind.values:
+        raise ClaimError("Unknown kind of report.")
+    if kind == Report.Kind.NOT_THEIR_WORK and work is None:
+        raise ClaimError("Say which work is not theirs.")
+    return Report.objects.create(
+        researcher=researcher,
+        work=work,
+        kind=kind,
+        message=message.strip()[:5000],
+        reporter=reporter if reporter and reporter.is_authenticated else None,
+    )

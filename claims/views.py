@@ -1,0 +1,238 @@
+from allauth.account.decorators import reauthentication_required
+from allauth.core import ratelimit
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from claims.models import Claim, Evidence, Report
+from claims.services import (
+    ClaimError,
+    claim_approve,
+    claim_reject,
+    claim_release,
+    claim_revoke,
+    claim_submit,
+    orcid_of,
+    report_submit,
+    verified_emails,
+)
+from profiles.models import Researcher
+from works.models import Work
+
+
+def get_claim_for_user(user, public_id) -> Claim:
+    """The claim if this person may see it (its claimant, or staff); 404 otherwise."""
+    try:
+        return (
+            Claim.objects.visible_to(user)
+            .select_related("researcher", "claimant")
+            .get(public_id=public_id)
+        )
+    except (Claim.DoesNotExist, ValueError) as exc:
+        raise Http404("No such claim.") from exc
+
+
+class EmailClaimForm(forms.Form):
+    claimant_name = forms.CharField(max_length=200, label="Your name as you publish it")
+    email = forms.ChoiceField(label="Your verified address at the institution")
+
+    def __init__(self, *args, emails, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].choices = [(e, e) for e in emails]
+
+
+class OtherClaimForm(forms.Form):
+    claimant_name = forms.CharField(max_length=200, label="Your name as you publish it")
+    links = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+        help_text="Pages that show these works are yours: a lab page, a CV, a publisher page.",
+    )
+    statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+
+def _rate_limited(request) -> bool:
+    """Ten claim attempts an hour per account; the eleventh is refused."""
+    return not ratelimit.consume(request, action="claim", user=request.user)
+
+
+@login_required
+@reauthentication_required(allow_get=True)
+def claim_start(request, slug):
+    researcher = get_object_or_404(Researcher.objects.select_related("institution"), slug=slug)
+    emails = verified_emails(request.user)
+    initial = {"claimant_name": request.user.name}
+    email_form = EmailClaimForm(initial=initial, emails=emails)
+    other_form = OtherClaimForm(initial=initial)
+    if request.method == "POST":
+        kind = request.POST.get("kind")
+        form_class = EmailClaimForm if kind == Evidence.Kind.INSTITUTIONAL_EMAIL else OtherClaimForm
+        form = (
+            form_class(request.POST, emails=emails)
+            if form_class is EmailClaimForm
+            else form_class(request.POST)
+        )
+        if kind == Evidence.Kind.INSTITUTIONAL_EMAIL:
+            email_form = form
+        else:
+            other_form = form
+        if _rate_limited(request):
+            messages.error(request, "Too many claim attempts: try again in an hour.")
+        elif form.is_valid():
+            try:
+                claim = claim_submit(
+                    user=request.user, researcher=researcher, kind=kind, **form.cleaned_data
+                )
+            except ClaimError as exc:
+                messages.error(request, str(exc))
+            else:
+                return redirect(claim)
+    context = {
+        "researcher": researcher,
+        "email_form": email_form,
+        "other_form": other_form,
+        "has_verified_email": bool(emails),
+        "orcid": orcid_of(request.user),
+    }
+    return render(request, "claims/claim_start.html", context)
+
+
+@login_required
+@reauthentication_required(allow_get=True)
+def claim_orcid(request, slug):
+    """After ORCID sign-in: confirm, then claim with the iD ORCID vouched for."""
+    researcher = get_object_or_404(Researcher, slug=slug)
+    signed_in = orcid_of(request.user)
+    if request.method == "POST":
+        if _rate_limited(request):
+            messages.error(request, "Too many claim attempts: try again in an hour.")
+        else:
+            try:
+                claim = claim_submit(
+                    user=request.user, researcher=researcher, kind=Evidence.Kind.ORCID
+                )
+            except ClaimError as exc:
+                messages.error(request, str(exc))
+            else:
+                return redirect(claim)
+    context = {"researcher": researcher, "orcid": signed_in}
+    return render(request, "claims/claim_orcid.html", context)
+
+
+@login_required
+def claim_detail(request, public_id):
+    claim = get_claim_for_user(request.user, public_id)
+    context = {
+        "claim": claim,
+        "evidence": claim.evidence.all(),
+        "events": claim.events.select_related("actor"),
+    }
+    return render(request, "claims/claim_detail.html", context)
+
+
+@require_POST
+@login_required
+def claim_release_view(request, public_id):
+    claim = get_claim_for_user(request.user, public_id)
+    try:
+        claim_release(claim=claim, user=request.user, reason=request.POST.get("reason", ""))
+    except ClaimError as exc:
+        messages.error(request, str(exc))
+        return redirect(claim)
+    messages.success(request, f"You released {claim.researcher.display_name}.")
+    return redirect(claim.researcher)
+
+
+@staff_member_required
+def staff_queue(request):
+    claims = (
+        Claim.objects.open()
+        .oldest_first()
+        .select_related("researcher", "claimant")
+        .prefetch_related("evidence")
+    )
+    reports = Report.objects.filter(status=Report.Status.OPEN).select_related("researcher", "work")[
+        :100
+    ]
+    return render(request, "claims/staff_queue.html", {"claims": claims, "reports": reports})
+
+
+@staff_member_required
+def staff_review(request, public_id):
+    claim = get_claim_for_user(request.user, public_id)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        reason = request.POST.get("reason", "")
+        decide = {"approve": claim_approve, "reject": claim_reject, "revoke": claim_revoke}
+        if action not in decide:
+            messages.error(request, "Choose approve, reject or revoke.")
+        else:
+            try:
+                decide[action](claim=claim, staff=request.user, reason=reason)
+            except ClaimError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, f"Claim {action}d.")
+                return redirect("claims:staff-queue")
+    others = (
+        Claim.objects.filter(claimant=claim.claimant)
+        .exclude(pk=claim.pk)
+        .select_related("researcher")
+    )
+    context = {
+        "claim": claim,
+        "evidence": claim.evidence.all(),
+        "events": claim.events.select_related("actor"),
+        "others": others,
+        "competing": Claim.objects.open()
+        .filter(researcher=claim.researcher)
+        .exclude(pk=claim.pk)
+        .select_related("claimant"),
+    }
+    return render(request, "claims/staff_review.html", context)
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(choices=Report.Kind.choices, widget=forms.RadioSelect)
+    work = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+    )
+
+
+def report(request, slug):
+    """Anyone, signed in or not, can report a record or one of its works."""
+    researcher = get_object_or_404(Researcher, slug=slug)
+    work = None
+    work_id = request.GET.get("work") or request.POST.get("work")
+    if work_id:
+        try:
+            work = Work.objects.by_researcher(researcher).get(public_id=work_id)
+        except (Work.DoesNotExist, ValueError, forms.ValidationError) as exc:
+            raise Http404("No such work on this record.") from exc
+    initial = {"kind": Report.Kind.NOT_THEIR_WORK if work else Report.Kind.NOT_ME}
+    form = ReportForm(request.POST or None, initial={**initial, "work": work_id})
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.consume(request, action="report"):
+            messages.error(request, "Too many reports from here: try again later.")
+        else:
+            try:
+                report_submit(
+                    researcher=researcher,
+                    kind=form.cleaned_data["kind"],
+                    message=form.cleaned_data["message"],
+                    work=work,
+                    reporter=request.user,
+                )
+            except ClaimError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "Thank you: staff will look at your report.")
+                return redirect(researcher)
+    context = {"researcher": researcher, "work": work, "form": form}
+    return render(request, "claims/report.html", context)
