@@ -33,11 +33,13 @@ _CLOSE_COLLABORATORS_SQL = """
 WITH mine AS (
     SELECT a.researcher_id AS rid, a.work_id, w.authors_count
     FROM works_authorship a JOIN works_work w ON w.id = a.work_id
-    WHERE a.researcher_id = ANY(%(ids)s) AND w.authors_count BETWEEN 2 AND %(max_authors)s
+    WHERE a.researcher_id = ANY(%(ids)s) AND NOT a.hidden
+      AND w.authors_count BETWEEN 2 AND %(max_authors)s
 ), pairs AS (
     SELECT m.rid, b.researcher_id AS other, COUNT(*) AS shared,
            SUM(1.0 / (m.authors_count - 1)) AS strength
-    FROM mine m JOIN works_authorship b ON b.work_id = m.work_id AND b.researcher_id <> m.rid
+    FROM mine m JOIN works_authorship b
+      ON b.work_id = m.work_id AND b.researcher_id <> m.rid AND NOT b.hidden
     GROUP BY m.rid, b.researcher_id
 )
 SELECT rid, COUNT(*) FROM pairs
@@ -103,7 +105,7 @@ SELECT a.researcher_id,
        MIN(w.publication_year),
        MAX(w.publication_year)
 FROM works_authorship a JOIN works_work w ON w.id = a.work_id
-WHERE a.researcher_id = ANY(%(ids)s)
+WHERE a.researcher_id = ANY(%(ids)s) AND NOT a.hidden
 GROUP BY a.researcher_id
 """
 
@@ -112,7 +114,7 @@ SELECT a.researcher_id, t.name, COUNT(*) AS n
 FROM works_authorship a
 JOIN works_work_topics wt ON wt.work_id = a.work_id
 JOIN works_topic t ON t.id = wt.topic_id
-WHERE a.researcher_id = ANY(%(ids)s)
+WHERE a.researcher_id = ANY(%(ids)s) AND NOT a.hidden
 GROUP BY a.researcher_id, t.id, t.name
 ORDER BY a.researcher_id, n DESC, t.name
 """

@@ -1,0 +1,230 @@
+"""Nobody acts on someone else's claim or record, and every form needs its CSRF token."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from claims.models import Claim, Report
+from claims.services import claim_approve, claim_submit
+from profiles.models import Researcher
+from tests.claims.conftest import PASSWORD, make_person, sign_in
+from tests.conftest import DEMO_FEED, run_command
+from works.models import Authorship, Work
+
+OTHER = {"kind": "other", "claimant_name": "Timothy Lillicrap", "statement": "Mine."}
+
+
+def submit(user, researcher, **extra):
+    return claim_submit(user=user, researcher=researcher, kind="other", statement="Mine.", **extra)
+
+
+def owned_demo(owner):
+    """The demo record, claimed by ``owner`` and approved by staff."""
+    demo = Researcher.objects.get(slug="timothy-lillicrap")
+    claim = submit(owner, demo, claimant_name="Timothy Lillicrap")
+    claim_approve(
+        claim=claim, staff=make_person("boss@example.org", "Boss", staff=True), reason="Checked."
+    )
+    return Researcher.objects.get(pk=demo.pk)
+
+
+@pytest.mark.django_db
+def test_another_person_cannot_see_a_claim_by_guessing_its_address(client, demo):
+    claim = submit(make_person("tim@example.org", "Timothy Lillicrap"), demo)
+    client.force_login(make_person("nosy@example.org", "Nosy Parker"))
+    assert client.get(claim.get_absolute_url()).status_code == 404
+    assert client.post(reverse("claims:claim-release", args=[claim.public_id])).status_code == 404
+    client.logout()
+    assert client.get(claim.get_absolute_url()).status_code == 302  # to the login page
+
+
+@pytest.mark.django_db
+def test_people_who_are_not_staff_cannot_review_or_decide(client, demo):
+    claim = submit(make_person("tim@example.org", "Timothy Lillicrap"), demo)
+    client.force_login(make_person("nosy@example.org", "Nosy Parker"))
+    review = reverse("claims:staff-review", args=[claim.public_id])
+    assert client.get(reverse("claims:staff-queue")).status_code == 302
+    client.post(review, {"action": "approve", "reason": "I say so"})
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.PENDING
+
+
+@pytest.mark.django_db
+def test_nobody_approves_their_own_claim(client, demo):
+    staff = make_person("staff@example.org", "Timothy Lillicrap", staff=True)
+    claim = submit(staff, demo)
+    client.force_login(staff)
+    response = client.post(
+        reverse("claims:staff-review", args=[claim.public_id]),
+        {"action": "approve", "reason": "It is me"},
+        follow=True,
+    )
+    assert "Nobody decides their own claim." in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.PENDING
+
+
+@pytest.mark.django_db
+def test_claiming_needs_a_verified_email(client, demo):
+    unverified = make_person("new@example.org", "Timothy Lillicrap", verified=False)
+    client.force_login(unverified)
+    page = client.get(reverse("claims:claim-start", args=[demo.slug])).content.decode()
+    assert "Verify your email address first" in page
+    assert not Claim.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_later_claim_waits_for_the_earlier_one(demo):
+    first = submit(make_person("a@example.org", "Timothy Lillicrap"), demo)
+    second = submit(make_person("b@example.org", "Timothy Lillicrap"), demo)
+    staff = make_person("staff@example.org", "Staff", staff=True)
+    from claims.services import ClaimError
+
+    with pytest.raises(ClaimError, match="decide that one first"):
+        claim_approve(claim=second, staff=staff, reason="ok")
+    claim_approve(claim=first, staff=staff, reason="ok")
+    assert Researcher.objects.get(pk=demo.pk).owner == first.claimant
+
+
+@pytest.mark.django_db
+def test_only_the_owner_edits_hides_and_adds(client, demo):
+    owned_demo(make_person("tim@example.org", "Timothy Lillicrap"))
+    client.force_login(make_person("nosy@example.org", "Nosy Parker"))
+    work = Work.objects.identified_by("arxiv", "1912.00953").get()
+    assert client.get(reverse("profiles:researcher-edit", args=[demo.slug])).status_code == 403
+    hide = reverse("profiles:work-hide", args=[demo.slug, work.public_id])
+    assert client.post(hide).status_code == 403
+    add = reverse("profiles:work-add", args=[demo.slug])
+    assert client.post(add, {"identifier": "10.7717/peerj.4375"}).status_code == 403
+    assert not Authorship.objects.filter(hidden=True).exists()
+
+
+@pytest.mark.django_db
+def test_an_owner_edits_the_record_and_the_page_shows_it(client, demo):
+    tim = make_person("tim@example.org", "Timothy Lillicrap")
+    owned_demo(tim)
+    client.force_login(tim)
+    client.post(
+        reverse("profiles:researcher-edit", args=[demo.slug]),
+        {
+            "summary": "Agents that learn.",
+            "affiliation": "Google DeepMind",
+            "open_to_collaborate": "on",
+        },
+    )
+    page = client.get(demo.get_absolute_url()).content.decode()
+    assert "Agents that learn." in page
+    assert "Google DeepMind" in page
+    assert "Open to collaborate" in page
+    assert "Claimed author" in page and "Verification L2" in page
+    assert "Trust" in page
+
+
+@pytest.mark.django_db
+def test_a_hidden_work_stays_hidden_after_a_reimport(client, demo, tmp_path):
+    tim = make_person("tim@example.org", "Timothy Lillicrap")
+    owned_demo(tim)
+    client.force_login(tim)
+    logan = Work.objects.identified_by("arxiv", "1912.00953").get()
+    client.post(reverse("profiles:work-hide", args=[demo.slug, logan.public_id]))
+    assert Researcher.objects.get(pk=demo.pk).works_count == 12
+
+    # The same feed again, and then with LOGAN's record changed so that its byline is
+    # written anew: the correction holds both times.
+    assert run_command("import_arxiv", DEMO_FEED)[0] == 0
+    changed = DEMO_FEED.read_text().replace(
+        "Training generative adversarial networks requires", "Training GANs requires"
+    )
+    path = tmp_path / "changed.atom.xml"
+    path.write_text(changed)
+    code, out, _ = run_command("import_arxiv", path)
+    assert code == 0 and "1 updated" in out
+
+    entry = Authorship.objects.get(work=logan, researcher=demo)
+    assert entry.hidden and entry.pinned
+    assert Researcher.objects.get(pk=demo.pk).works_count == 12
+    shown = client.get(demo.get_absolute_url()).context["page"].object_list
+    assert logan.pk not in {w.pk for w in shown} and len(shown) == 12
+    assert Authorship.objects.filter(work=logan).count() == 5
+
+
+@pytest.mark.django_db
+def test_an_owner_adds_a_work_by_its_doi(client, demo):
+    assert run_command("import_openalex", "tests/fixtures/W2741809807.json")[0] == 0
+    tim = make_person("tim@example.org", "Timothy Lillicrap")
+    owned_demo(tim)
+    client.force_login(tim)
+    client.post(
+        reverse("profiles:work-add", args=[demo.slug]),
+        {"identifier": "https://doi.org/10.7717/PEERJ.4375"},
+    )
+    assert Researcher.objects.get(pk=demo.pk).works_count == 14
+    response = client.post(
+        reverse("profiles:work-add", args=[demo.slug]),
+        {"identifier": "10.9999/not-held"},
+        follow=True,
+    )
+    assert "BZPEER holds no work with that DOI" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_anyone_can_report_an_unclaimed_record(client, demo):
+    page = client.get(demo.get_absolute_url()).content.decode()
+    assert "Not created or endorsed by Timothy Lillicrap" in page
+    report_url = reverse("claims:report", args=[demo.slug])
+    client.post(report_url, {"kind": "not-me", "message": "I am another Timothy Lillicrap."})
+    work = Work.objects.identified_by("arxiv", "1912.00953").get()
+    client.post(
+        f"{report_url}?work={work.public_id}",
+        {"kind": "not-their-work", "work": str(work.public_id)},
+    )
+    assert Report.objects.count() == 2
+    assert Report.objects.get(kind="not-their-work").work == work
+    staff = make_person("staff@example.org", "Staff", staff=True)
+    client.force_login(staff)
+    queue = client.get(reverse("claims:staff-queue")).content.decode()
+    assert "I am another Timothy Lillicrap." in queue
+
+
+@pytest.mark.django_db
+def test_the_eleventh_claim_attempt_in_an_hour_is_refused(client, demo):
+    tim = make_person("tim@example.org", "Timothy Lillicrap")
+    sign_in(client, tim)
+    url = reverse("claims:claim-start", args=[demo.slug])
+    for _ in range(10):
+        response = client.post(url, OTHER, follow=True)
+        assert "Too many claim attempts" not in response.content.decode()
+    response = client.post(url, OTHER, follow=True)
+    assert "Too many claim attempts: try again in an hour." in response.content.decode()
+    assert Claim.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_every_form_refuses_a_request_without_its_csrf_token(demo):
+    tim = make_person("tim@example.org", "Timothy Lillicrap")
+    owner = owned_demo(tim)
+    claim = Claim.objects.get(claimant=tim)
+    work = Work.objects.identified_by("arxiv", "1912.00953").get()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(tim)
+    posts = [
+        reverse("claims:claim-start", args=[owner.slug]),
+        reverse("claims:claim-orcid", args=[owner.slug]),
+        reverse("claims:claim-release", args=[claim.public_id]),
+        reverse("claims:report", args=[owner.slug]),
+        reverse("profiles:researcher-edit", args=[owner.slug]),
+        reverse("profiles:work-hide", args=[owner.slug, work.public_id]),
+        reverse("profiles:work-add", args=[owner.slug]),
+        reverse("profiles:researcher-follow", args=[owner.slug]),
+        reverse("account_login"),
+        reverse("account_signup"),
+        reverse("account_reset_password"),
+    ]
+    for url in posts:
+        assert client.post(url, {"kind": "other", "statement": "x"}).status_code == 403, url
+    staff = make_person("staff@example.org", "Staff", staff=True)
+    client.force_login(staff)
+    review = reverse("claims:staff-review", args=[claim.public_id])
+    assert client.post(review, {"action": "revoke", "reason": "x"}).status_code == 403
+    assert Claim.objects.get(pk=claim.pk).status == Claim.Status.APPROVED
+    assert PASSWORD  # the shared test password is in use for the accounts above
