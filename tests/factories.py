@@ -10,10 +10,19 @@ class UserFactory(DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ["email"]
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     name = factory.Faker("name")
     password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def two_factor(user, create, extracted, **kwargs):
+        """Staff have two-factor authentication on, as the site requires of them."""
+        if create and user.is_staff and extracted is not False:
+            from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+            TOTP.activate(user, generate_totp_secret())
 
 
 class InstitutionFactory(DjangoModelFactory):
