@@ -147,6 +147,7 @@ class Report(models.Model):
     class Kind(models.TextChoices):
         NOT_ME = "not-me", "This is not me"
         NOT_THEIR_WORK = "not-their-work", "This work is not theirs"
+        MERGE = "merge", "The owner asks to merge two of their records"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"

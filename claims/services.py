@@ -289,7 +289,7 @@ def report_submit(
     *, researcher: Researcher, kind: str, message: str = "", work=None, reporter=None
 ) -> Report:
     """Anyone's report that a record is not who it says, or a work is not theirs."""
-    if kind not in Report.Kind.values:
+    if kind not in (Report.Kind.NOT_ME, Report.Kind.NOT_THEIR_WORK):
         raise ClaimError("Unknown kind of report.")
     if kind == Report.Kind.NOT_THEIR_WORK and work is None:
         raise ClaimError("Say which work is not theirs.")
@@ -299,4 +299,17 @@ def report_submit(
         kind=kind,
         message=message.strip()[:5000],
         reporter=reporter if reporter and reporter.is_authenticated else None,
+    )
+
+
+@transaction.atomic
+def merge_request(*, user: User, researcher: Researcher, other: Researcher) -> Report:
+    """An owner of two records of one person asks staff to merge them."""
+    if researcher.pk == other.pk or {researcher.owner_id, other.owner_id} != {user.pk}:
+        raise ClaimError("You can ask to merge two records that you both own.")
+    return Report.objects.create(
+        researcher=researcher,
+        kind=Report.Kind.MERGE,
+        reporter=user,
+        message=f"The owner asks to merge {researcher.slug} with {other.slug}.",
     )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("researchers/<slug:slug>/claim/", views.claim_start, name="claim-start"),
     path("researchers/<slug:slug>/claim/orcid/", views.claim_orcid, name="claim-orcid"),
     path("researchers/<slug:slug>/report/", views.report, name="report"),
+    path("researchers/<slug:slug>/merge-request/", views.merge_request_view, name="merge-request"),
     path("claims/<uuid:public_id>/", views.claim_detail, name="claim-detail"),
     path("claims/<uuid:public_id>/release/", views.claim_release_view, name="claim-release"),
     path("staff/claims/", views.staff_queue, name="staff-queue"),

@@ -16,6 +16,7 @@ from claims.services import (
     claim_release,
     claim_revoke,
     claim_submit,
+    merge_request,
     orcid_of,
     report_submit,
     verified_emails,
@@ -197,8 +198,25 @@ def staff_review(request, public_id):
     return render(request, "claims/staff_review.html", context)
 
 
+@require_POST
+@login_required
+def merge_request_view(request, slug):
+    researcher = get_object_or_404(Researcher, slug=slug)
+    other = get_object_or_404(Researcher, slug=request.POST.get("other", ""))
+    try:
+        merge_request(user=request.user, researcher=researcher, other=other)
+    except ClaimError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Staff will look at your request to merge the two records.")
+    return redirect(researcher)
+
+
 class ReportForm(forms.Form):
-    kind = forms.ChoiceField(choices=Report.Kind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        choices=[(k.value, k.label) for k in (Report.Kind.NOT_ME, Report.Kind.NOT_THEIR_WORK)],
+        widget=forms.RadioSelect,
+    )
     work = forms.UUIDField(required=False, widget=forms.HiddenInput)
     message = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000

@@ -74,7 +74,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
-    list_display = ["name", "country_code", "kind", "openalex_id", "ror"]
+    list_display = ["name", "country_code", "kind", "email_domains", "openalex_id", "ror"]
     list_filter = ["kind", "country_code"]
     search_fields = ["name", "openalex_id", "ror"]
 

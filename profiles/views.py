@@ -147,7 +147,12 @@ def researcher_edit(request, slug):
         researcher_update(researcher=researcher, user=request.user, **form.cleaned_data)
         messages.success(request, "Saved.")
         return redirect(researcher)
-    context = {"researcher": researcher, "form": form, "add_form": add_form}
+    context = {
+        "researcher": researcher,
+        "form": form,
+        "add_form": add_form,
+        "my_other_records": Researcher.objects.filter(owner=request.user).exclude(pk=researcher.pk),
+    }
     return render(request, "profiles/researcher_edit.html", context)
 
 

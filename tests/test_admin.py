@@ -6,7 +6,7 @@ from django.urls import reverse
 from profiles.models import Researcher
 from tests.factories import UserFactory
 
-APP_LABELS = {"profiles", "works"}
+APP_LABELS = {"profiles", "works", "claims"}
 
 
 @pytest.fixture

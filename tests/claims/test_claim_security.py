@@ -228,3 +228,23 @@ def test_every_form_refuses_a_request_without_its_csrf_token(demo):
     assert client.post(review, {"action": "revoke", "reason": "x"}).status_code == 403
     assert Claim.objects.get(pk=claim.pk).status == Claim.Status.APPROVED
     assert PASSWORD  # the shared test password is in use for the accounts above
+
+
+@pytest.mark.django_db
+def test_an_owner_of_two_records_asks_staff_to_merge_them(client, demo):
+    from claims.models import Report as ReportModel
+
+    tim = make_person("tim@example.org", "Timothy Lillicrap")
+    owned_demo(tim)
+    hafner = Researcher.objects.get(slug="danijar-hafner")
+    Researcher.objects.filter(pk=hafner.pk).update(owner=tim)  # as if claimed too
+    client.force_login(tim)
+    edit = client.get(reverse("profiles:researcher-edit", args=[demo.slug])).content.decode()
+    assert "Ask to merge with Danijar Hafner" in edit
+    client.post(reverse("claims:merge-request", args=[demo.slug]), {"other": hafner.slug})
+    request = ReportModel.objects.get(kind="merge")
+    assert request.message == "The owner asks to merge timothy-lillicrap with danijar-hafner."
+
+    client.force_login(make_person("nosy@example.org", "Nosy Parker"))
+    client.post(reverse("claims:merge-request", args=[demo.slug]), {"other": hafner.slug})
+    assert ReportModel.objects.filter(kind="merge").count() == 1

@@ -1,0 +1,80 @@
+from django.contrib import admin
+
+from claims.models import Claim, ClaimEvent, Evidence, Report
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    can_delete = False
+    readonly_fields = ["kind", "is_proof", "orcid", "email", "links", "statement", "summary"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ClaimEventInline(admin.TabularInline):
+    model = ClaimEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["created_at", "actor", "action", "from_status", "to_status", "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    """Read-only here: claims are decided on the staff review pages, which keep the log."""
+
+    list_display = ["researcher", "claimant", "status", "level", "name_matches", "created_at"]
+    list_filter = ["status", "name_matches", "level", "created_at"]
+    search_fields = ["researcher__display_name", "claimant__email", "claimant__name"]
+    readonly_fields = [f.name for f in Claim._meta.fields]
+    inlines = [EvidenceInline, ClaimEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClaimEvent)
+class ClaimEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "claim", "action", "from_status", "to_status", "actor"]
+    list_filter = ["action", "to_status", "created_at"]
+    search_fields = ["claim__researcher__display_name", "actor__email", "reason"]
+    readonly_fields = [f.name for f in ClaimEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "researcher", "work", "status", "reporter"]
+    list_filter = ["kind", "status", "created_at"]
+    search_fields = ["researcher__display_name", "message", "reporter__email"]
+    raw_id_fields = ["researcher", "work", "reporter"]
+    readonly_fields = ["researcher", "work", "kind", "message", "reporter", "created_at"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["claim", "kind", "is_proof", "summary", "created_at"]
+    list_filter = ["kind", "is_proof"]
+    search_fields = ["summary", "orcid", "email", "claim__researcher__display_name"]
+    readonly_fields = [f.name for f in Evidence._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
