@@ -82,31 +82,35 @@ def claim_submit(
     researcher = Researcher.objects.select_for_update().get(pk=researcher.pk)
     if researcher.owner_id == user.pk:
         raise ClaimError("This record is already yours.")
-    if Claim.objects.open().filter(researcher=researcher, claimant=user).exists():
-        raise ClaimError("You already have a claim on this record waiting for a decision.")
-
     if claimant_name.strip():
         user.name = claimant_name.strip()[:200]
         user.save(update_fields=["name"])
     evidence = _evidence(user, researcher, kind, email=email, links=links, statement=statement)
     name = evidence.pop("name", None) or user.name
-    claim = Claim.objects.create(
-        researcher=researcher,
-        claimant=user,
-        status=Claim.Status.DISPUTED if researcher.owner_id else Claim.Status.PENDING,
-        name_matches=name_fits(name, record_names(researcher)),
-    )
-    Evidence.objects.create(claim=claim, **evidence)
-    _log(
-        claim,
-        user,
-        "submitted",
-        "",
-        "on a record owned by someone else" if researcher.owner_id else "",
-    )
+    fits = name_fits(name, record_names(researcher))
+    claim = Claim.objects.open().filter(researcher=researcher, claimant=user).first()
+    if claim is not None:
+        # More evidence for a claim that waits: a second proof may decide it.
+        if claim.evidence.filter(kind=kind).exists():
+            raise ClaimError("Your claim waiting for review already has this kind of evidence.")
+        claim.name_matches = claim.name_matches and fits
+        claim.save(update_fields=["name_matches"])
+        Evidence.objects.create(claim=claim, **evidence)
+        _log(claim, user, "evidence added", claim.status, evidence["summary"])
+    else:
+        claim = Claim.objects.create(
+            researcher=researcher,
+            claimant=user,
+            status=Claim.Status.DISPUTED if researcher.owner_id else Claim.Status.PENDING,
+            name_matches=fits,
+        )
+        Evidence.objects.create(claim=claim, **evidence)
+        owned = "on a record owned by someone else" if researcher.owner_id else ""
+        _log(claim, user, "submitted", "", owned)
 
     if _approves_at_once(claim):
-        _approve(claim, None, "ORCID sign-in with this record's iD; the names fit.")
+        proofs = "two independent proofs agree" if _level(claim) == 3 else "the names fit"
+        _approve(claim, None, f"ORCID sign-in with this record's iD; {proofs}.")
     return claim
 
 

@@ -203,3 +203,25 @@ def test_an_owner_releases_and_staff_revoke(client, fake_orcid, priem_record):
     assert record.owner is None and record.verification_level == 1
     actions = list(ClaimEvent.objects.filter(claim=again).values_list("action", flat=True))
     assert actions == ["submitted", "approved", "revoked"]
+
+
+@pytest.mark.django_db
+def test_two_independent_proofs_give_l3(client, fake_orcid, priem_record):
+    jason = make_person("jason@ourresearch.org", "Jason Priem")
+    sign_in(client, jason)
+    client.post(
+        claim_url(priem_record),
+        {"kind": "email", "claimant_name": "Jason Priem", "email": "jason@ourresearch.org"},
+    )
+    assert Claim.objects.get().status == Claim.Status.PENDING
+
+    orcid_sign_in(client, fake_orcid, PRIEM, orcid_claim_url(priem_record))
+    client.post(orcid_claim_url(priem_record))
+
+    claim = Claim.objects.get()
+    assert claim.status == Claim.Status.APPROVED and claim.level == 3
+    assert "two independent proofs agree" in claim.decision_reason
+    record = Researcher.objects.get(pk=priem_record.pk)
+    assert record.verification_level == 3
+    actions = list(ClaimEvent.objects.values_list("action", flat=True))
+    assert actions == ["submitted", "evidence added", "approved"]
