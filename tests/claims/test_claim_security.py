@@ -248,3 +248,48 @@ def test_an_owner_of_two_records_asks_staff_to_merge_them(client, demo):
     client.force_login(make_person("nosy@example.org", "Nosy Parker"))
     client.post(reverse("claims:merge-request", args=[demo.slug]), {"other": hafner.slug})
     assert ReportModel.objects.filter(kind="merge").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_owners_affiliation_survives_an_import_of_the_authors_record(client):
+    from tests.conftest import FIXTURES
+
+    assert run_command("import_openalex", FIXTURES / "W2741809807.json")[0] == 0
+    priem = Researcher.objects.get(orcid="0000-0001-6187-6610")
+    jason = make_person("jason@example.org", "Jason Priem")
+    claim = submit(jason, priem, claimant_name="Jason Priem")
+    claim_approve(
+        claim=claim, staff=make_person("boss@example.org", "Boss", staff=True), reason="Checked."
+    )
+    Researcher.objects.filter(pk=priem.pk).update(institution=None)  # none imported yet
+    client.force_login(jason)
+    client.post(
+        reverse("profiles:researcher-edit", args=[priem.slug]),
+        {"summary": "", "affiliation": "OurResearch (Vancouver)"},
+    )
+
+    # OpenAlex's author record names another institution: the owner's choice stays.
+    assert run_command("import_openalex", FIXTURES / "A5023888391.json")[0] == 0
+    priem.refresh_from_db()
+    assert priem.institution.name == "OurResearch (Vancouver)"
+
+
+@pytest.mark.django_db
+def test_a_staff_split_survives_a_reimport_of_the_changed_record(demo, tmp_path):
+    from profiles.services import researcher_split
+
+    entry = Authorship.objects.get(researcher=demo, work__title__startswith="LOGAN")
+    other = researcher_split(researcher=demo, authorship_ids=[entry.pk], reason="namesake")
+    changed = DEMO_FEED.read_text().replace(
+        "Training generative adversarial networks requires", "Training GANs requires"
+    )
+    path = tmp_path / "changed.atom.xml"
+    path.write_text(changed)
+    assert "1 updated" in run_command("import_arxiv", path)[1]
+
+    logan = Authorship.objects.get(
+        work__title__startswith="LOGAN", printed_name="Timothy Lillicrap"
+    )
+    assert logan.researcher == other
+    assert Researcher.objects.get(pk=demo.pk).works_count == 12
+    assert Authorship.objects.filter(work=logan.work).count() == 5
