@@ -23,8 +23,9 @@ install: $(VENV)/.installed ## Create the virtualenv and install pinned dependen
 migrate: install ## Apply database migrations (starts the embedded PostgreSQL if DATABASE_URL is unset)
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 
-demo: migrate ## Import the demo data through the arXiv importer (idempotent)
+demo: migrate ## Import the demo data through the arXiv importer and build its research graphs
 	DEBUG=$${DEBUG:-1} $(PY) manage.py import_arxiv $(DEMO_FEED)
+	DEBUG=$${DEBUG:-1} $(PY) manage.py build_graphs
 
 run: demo ## Set everything up and serve the site on http://127.0.0.1:8000
 	@echo "Serving http://$(HOST):$(PORT)/researchers/timothy-lillicrap/"

@@ -137,6 +137,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "profiles.researchers_refresh_stale",
         "schedule": 600.0,
     },
+    # Builds waiting graph slices: changes within the interval make one build, not many.
+    "build-waiting-graph-slices": {
+        "task": "graph.slices_dispatch",
+        "schedule": 30.0,
+    },
 }
 
 # Authentication: django-allauth, email and password, verified email.

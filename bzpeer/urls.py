@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("profiles.urls")),
     path("", include("works.urls")),
     path("", include("claims.urls")),
+    path("", include("graph.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

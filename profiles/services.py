@@ -19,33 +19,7 @@ from profiles.models import (
 )
 
 REFRESH_CHUNK = 2000
-# A coauthor is a close collaborator with at least this many shared works and a collaboration
-# strength (each shared work adds 1 / (its number of authors - 1)) of at least this much, so a
-# 3,000-author paper makes nobody close. docs/trust.md explains the choice.
-CLOSE_MIN_SHARED_WORKS = 2
-CLOSE_MIN_STRENGTH = 0.5
-# Works with more authors than this add no coauthor pairs: a 3,000-author paper would add
-# millions of pairs, each worth less than 1/100 of a small-team paper.
-CLOSE_MAX_AUTHORS = 100
 TOP_TOPICS = 5
-
-_CLOSE_COLLABORATORS_SQL = """
-WITH mine AS (
-    SELECT a.researcher_id AS rid, a.work_id, w.authors_count
-    FROM works_authorship a JOIN works_work w ON w.id = a.work_id
-    WHERE a.researcher_id = ANY(%(ids)s) AND NOT a.hidden
-      AND w.authors_count BETWEEN 2 AND %(max_authors)s
-), pairs AS (
-    SELECT m.rid, b.researcher_id AS other, COUNT(*) AS shared,
-           SUM(1.0 / (m.authors_count - 1)) AS strength
-    FROM mine m JOIN works_authorship b
-      ON b.work_id = m.work_id AND b.researcher_id <> m.rid AND NOT b.hidden
-    GROUP BY m.rid, b.researcher_id
-)
-SELECT rid, COUNT(*) FROM pairs
-WHERE shared >= %(min_shared)s AND strength >= %(min_strength)s
-GROUP BY rid
-"""
 
 
 def unique_slugs(names: list[str]) -> list[str]:
@@ -122,13 +96,11 @@ ORDER BY a.researcher_id, n DESC, t.name
 
 @transaction.atomic
 def _refresh_chunk(ids: list[int]) -> None:
-    """Three aggregate queries in, one pipelined write out, for up to REFRESH_CHUNK people."""
-    params = {
-        "ids": ids,
-        "min_shared": CLOSE_MIN_SHARED_WORKS,
-        "min_strength": CLOSE_MIN_STRENGTH,
-        "max_authors": CLOSE_MAX_AUTHORS,
-    }
+    """Two aggregate queries in, one COPY and one UPDATE out, for up to REFRESH_CHUNK people.
+
+    Close collaborators are counted by the research graph's build (graph.metrics), which
+    weighs shared works by recency."""
+    params = {"ids": ids}
     with connection.cursor() as cursor:
         cursor.execute(_WORKS_SQL, params)
         works = {row[0]: row[1:] for row in cursor.fetchall()}
@@ -136,8 +108,6 @@ def _refresh_chunk(ids: list[int]) -> None:
         topics: dict[int, list[str]] = {}
         for researcher_id, name, _ in cursor.fetchall():
             topics.setdefault(researcher_id, []).append(name)
-        cursor.execute(_CLOSE_COLLABORATORS_SQL, params)
-        close = dict(cursor.fetchall())
 
     now = timezone.now()
     rows = []
@@ -168,7 +138,6 @@ def _refresh_chunk(ids: list[int]) -> None:
                 first_year,
                 last_year,
                 list(dict.fromkeys(names))[:TOP_TOPICS],
-                close.get(researcher_id, 0),
                 score,
                 level,
                 Jsonb(components),
@@ -177,11 +146,15 @@ def _refresh_chunk(ids: list[int]) -> None:
             )
         )
     _write_stats(rows)
+    # Their works changed, so their research graphs did too (built later, by a worker).
+    from graph.services import slices_mark_stale
+
+    slices_mark_stale(researcher_ids=ids)
 
 
 _STATS_COLUMNS = (
     "works_count integer, topics_count integer, first_year integer, last_year integer, "
-    "top_topics varchar(255)[], close_collaborators_count integer, trust_score integer, "
+    "top_topics varchar(255)[], trust_score integer, "
     "verification_level integer, trust_components jsonb, stats_refreshed_at timestamptz, "
     "id bigint"
 )
@@ -203,7 +176,6 @@ def _write_stats(rows: list[tuple]) -> None:
             UPDATE profiles_researcher r SET works_count = s.works_count,
                 topics_count = s.topics_count, first_year = s.first_year,
                 last_year = s.last_year, top_topics = s.top_topics,
-                close_collaborators_count = s.close_collaborators_count,
                 trust_score = s.trust_score, verification_level = s.verification_level,
                 trust_components = s.trust_components,
                 stats_refreshed_at = s.stats_refreshed_at, stats_stale = false

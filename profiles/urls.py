@@ -7,6 +7,12 @@ app_name = "profiles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("researchers/<slug:slug>/", views.researcher_detail, name="researcher-detail"),
+    path(
+        "researchers/<slug:slug>/graph/",
+        views.researcher_detail,
+        {"explorer": True},
+        name="researcher-graph",
+    ),
     path("researchers/<slug:slug>/follow/", views.researcher_follow, name="researcher-follow"),
     path("researchers/<slug:slug>/edit/", views.researcher_edit, name="researcher-edit"),
     path("researchers/<slug:slug>/works/add/", views.work_add, name="work-add"),

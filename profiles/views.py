@@ -36,8 +36,11 @@ def home(request):
     return render(request, "profiles/home.html", {"query": query, "page": page})
 
 
-def researcher_detail(request, slug):
-    researcher = Researcher.objects.select_related("institution").filter(slug=slug).first()
+def researcher_detail(request, slug, explorer=False):
+    """The profile; with ``explorer`` (its /graph/ address) the graph explorer is open."""
+    researcher = (
+        Researcher.objects.select_related("institution", "graph_slice").filter(slug=slug).first()
+    )
     if researcher is None:
         return _redirect_old_slug(slug)
     byline = Authorship.objects.select_related("researcher").order_by("position")
@@ -67,6 +70,8 @@ def researcher_detail(request, slug):
             else None
         ),
         "is_owner": signed_in and researcher.owner_id == request.user.pk,
+        "graph_slice": getattr(researcher, "graph_slice", None),
+        "explorer_open": explorer,
     }
     return render(request, "profiles/researcher_detail.html", context)
 

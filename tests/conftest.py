@@ -38,10 +38,14 @@ def fixture_path():
 @pytest.fixture
 def demo(db):
     """The demo researcher, imported through the real arXiv importer."""
+    from graph.services import slice_build
     from profiles.models import Researcher
 
     call_command("import_arxiv", str(DEMO_FEED), stdout=io.StringIO())
-    return Researcher.objects.get(slug="timothy-lillicrap")
+    researcher = Researcher.objects.get(slug="timothy-lillicrap")
+    slice_build(researcher_id=researcher.pk)  # what a worker does after the import
+    researcher.refresh_from_db()
+    return researcher
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from tests.conftest import DEMO_FEED
 @pytest.fixture
 def demo_site(live_server, transactional_db):
     call_command("import_arxiv", str(DEMO_FEED), stdout=io.StringIO())
+    call_command("build_graphs", stdout=io.StringIO())  # as make run does
     return live_server
 
 

@@ -1,0 +1,174 @@
+"""Building and keeping research graph slices: reads the neighbourhood, stores the result.
+
+A build reads only the researcher's own works, their coauthors, topics and institutions, and
+a few recent works of the closest collaborators: never the whole graph.
+"""
+
+import time
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from graph import metrics
+from graph.models import GraphSlice
+from profiles.models import Researcher
+from works.models import Authorship, Work
+
+ADJACENT_CANDIDATES = 200
+BUILD_TIMEOUT = timedelta(minutes=10)
+
+
+def neighbourhood(researcher: Researcher) -> metrics.Neighbourhood:
+    """The rows a slice is built from, in a handful of bounded queries."""
+    mine = Authorship.objects.filter(researcher=researcher, hidden=False)
+    works = [
+        metrics.WorkRow(id=w, title=t, year=y, authors_count=n, url=f"/works/{p}/")
+        for w, t, y, n, p in mine.values_list(
+            "work_id",
+            "work__title",
+            "work__publication_year",
+            "work__authors_count",
+            "work__public_id",
+        )
+    ]
+    bylines = list(
+        Authorship.objects.filter(
+            work__in=mine.filter(work__authors_count__lte=metrics.MAX_BYLINE).values("work_id"),
+            hidden=False,
+        )
+        .exclude(researcher=researcher)
+        .values_list("work_id", "researcher_id")
+    )
+    ids = {person for _, person in bylines}
+    people = {
+        pk: metrics.Person(pk, name, f"/researchers/{slug}/", inst, inst_name or "")
+        for pk, name, slug, inst, inst_name in Researcher.objects.filter(id__in=ids).values_list(
+            "id", "display_name", "slug", "institution_id", "institution__name"
+        )
+    }
+    topics = list(
+        Work.topics.through.objects.filter(work__in=mine.values("work_id")).values_list(
+            "work_id", "topic_id", "topic__name"
+        )
+    )
+    me = metrics.Person(
+        researcher.id,
+        researcher.display_name,
+        researcher.get_absolute_url(),
+        researcher.institution_id,
+        researcher.institution.name if researcher.institution_id else "",
+    )
+    return metrics.Neighbourhood(
+        me=me,
+        works=works,
+        bylines=bylines,
+        people=people,
+        topics=topics,
+        capped_works=sum(1 for w in works if w.authors_count > metrics.MAX_BYLINE),
+    )
+
+
+def _adjacent(hood: metrics.Neighbourhood) -> list:
+    """Recent works of the closest collaborators, on the researcher's topics."""
+    closest = [t.person.id for t in metrics.ties(hood)[: metrics.MAX_COLLABORATORS]]
+    topic_ids = {topic for _, topic, _ in hood.topics}
+    if not closest or not topic_ids:
+        return []
+    rows = (
+        Authorship.objects.filter(
+            researcher_id__in=closest, hidden=False, work__topics__in=topic_ids
+        )
+        .exclude(work__authorships__researcher_id=hood.me.id)
+        .order_by(F("work__publication_year").desc(nulls_last=True), "work_id")
+        .values_list(
+            "work_id",
+            "work__title",
+            "work__publication_year",
+            "work__authors_count",
+            "work__public_id",
+            "researcher_id",
+            "work__topics",
+        )[:ADJACENT_CANDIDATES]
+    )
+    return [
+        (metrics.WorkRow(w, t, y, n, f"/works/{p}/"), person, topic)
+        for w, t, y, n, p, person, topic in rows
+        if topic in topic_ids
+    ]
+
+
+def slice_build(*, researcher_id: int) -> GraphSlice | None:
+    """Build one researcher's slice. Never runs twice at once for one researcher: the build
+    claims the slice with a conditional update, and a second caller returns None."""
+    graph_slice, _ = GraphSlice.objects.get_or_create(researcher_id=researcher_id)
+    now = timezone.now()
+    waiting = Q(
+        state__in=[GraphSlice.State.PENDING, GraphSlice.State.STALE, GraphSlice.State.FAILED]
+    )
+    # A build whose worker died (past the task's time limit) may be taken over.
+    abandoned = Q(state=GraphSlice.State.BUILDING, started_at__lt=now - BUILD_TIMEOUT)
+    claimed = GraphSlice.objects.filter(Q(pk=graph_slice.pk) & (waiting | abandoned)).update(
+        state=GraphSlice.State.BUILDING, started_at=now
+    )
+    if not claimed:
+        return None
+    started = time.perf_counter()
+    try:
+        researcher = Researcher.objects.select_related("institution").get(pk=researcher_id)
+        hood = neighbourhood(researcher)
+        hood.adjacent = _adjacent(hood)
+        result = metrics.build(hood)
+    except Exception as exc:
+        GraphSlice.objects.filter(pk=graph_slice.pk).update(
+            state=GraphSlice.State.FAILED, error=f"{exc.__class__.__name__}: {exc}"[:2000]
+        )
+        raise
+    return _store(graph_slice.pk, researcher_id, result, time.perf_counter() - started)
+
+
+@transaction.atomic
+def _store(slice_id: int, researcher_id: int, result: dict, seconds: float) -> GraphSlice:
+    content = {
+        "nodes": result["nodes"],
+        "edges": result["edges"],
+        "summary": result["summary"],
+        "version": F("version") + 1,
+        "built_at": timezone.now(),
+        "build_seconds": round(seconds, 3),
+        "error": "",
+    }
+    # Ready, unless the works changed while it was building: then it stays stale, with this
+    # build shown until the next one.
+    if not GraphSlice.objects.filter(pk=slice_id, state=GraphSlice.State.BUILDING).update(
+        state=GraphSlice.State.READY, **content
+    ):
+        GraphSlice.objects.filter(pk=slice_id).update(**content)
+    Researcher.objects.filter(pk=researcher_id).update(
+        close_collaborators_count=result["summary"]["close_count"]
+    )
+    return GraphSlice.objects.get(pk=slice_id)
+
+
+def slices_mark_stale(*, researcher_ids) -> None:
+    """Their works changed: existing slices are out of date, missing ones are wanted.
+    Cheap and set-based, so an import can call it for every batch; the periodic dispatcher
+    (graph.tasks.slices_dispatch) does the building, once per slice however many changes."""
+    ids = list(researcher_ids)
+    if not ids:
+        return
+    GraphSlice.objects.filter(
+        researcher_id__in=ids,
+        state__in=[GraphSlice.State.READY, GraphSlice.State.FAILED, GraphSlice.State.BUILDING],
+    ).update(state=GraphSlice.State.STALE, requested_at=timezone.now())
+    GraphSlice.objects.bulk_create(
+        [GraphSlice(researcher_id=pk) for pk in ids], ignore_conflicts=True
+    )
+
+
+def slice_retry(*, graph_slice: GraphSlice) -> None:
+    """A failed build is asked for again; the dispatcher picks it up."""
+    GraphSlice.objects.filter(pk=graph_slice.pk, state=GraphSlice.State.FAILED).update(
+        state=GraphSlice.State.PENDING, requested_at=timezone.now()
+    )

@@ -1,0 +1,41 @@
+from celery import shared_task
+from django.db import OperationalError
+
+from graph import services
+from graph.models import GraphSlice
+
+DISPATCH_LIMIT = 500
+
+
+@shared_task(
+    name="graph.slice_build",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def slice_build(researcher_id: int) -> int | None:
+    """Build one slice. Idempotent and safe to retry: a build claims the slice first, so two
+    workers never build one researcher at once; a missing researcher is a no-op."""
+    from profiles.models import Researcher
+
+    if not Researcher.objects.filter(pk=researcher_id).exists():
+        return None
+    built = services.slice_build(researcher_id=researcher_id)
+    return built.version if built else None
+
+
+@shared_task(name="graph.slices_dispatch", time_limit=120)
+def slices_dispatch(limit: int = DISPATCH_LIMIT) -> int:
+    """Periodic: one build task per waiting slice, oldest request first. However many times a
+    researcher's works changed since, this builds the slice once."""
+    ids = list(
+        GraphSlice.objects.waiting()
+        .order_by("requested_at")
+        .values_list("researcher_id", flat=True)[:limit]
+    )
+    for researcher_id in ids:
+        slice_build.delay(researcher_id)
+    return len(ids)
