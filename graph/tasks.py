@@ -27,7 +27,7 @@ def slice_build(researcher_id: int) -> int | None:
     return built.version if built else None
 
 
-@shared_task(name="graph.slices_dispatch", time_limit=120)
+@shared_task(name="graph.slices_dispatch", soft_time_limit=100, time_limit=120)
 def slices_dispatch(limit: int = DISPATCH_LIMIT) -> int:
     """Periodic: one build task per waiting slice, oldest request first. However many times a
     researcher's works changed since, this builds the slice once."""
