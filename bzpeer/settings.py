@@ -93,7 +93,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "bzpeer.lib.embedded_db",
-            "NAME": "bzpeer",
+            "NAME": env.str("EMBEDDED_POSTGRES_DATABASE", default="bzpeer"),
             "USER": "postgres",
         }
     }
