@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install migrate demo run test check lint fmt clean bench-import
+.PHONY: help install migrate demo run test check lint fmt clean bench-import bench-graph
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ bench-import: install ## Import 20,000 then 200,000 synthetic works into a fresh
 	  test -f .bench/synthetic-$$n.jsonl.gz || $(BENCH_ENV) $(PY) manage.py make_synthetic --works $$n; \
 	  $(BENCH_ENV) $(PY) manage.py bench_import .bench/synthetic-$$n.jsonl.gz | grep -E '^(BENCH|refresh)'; \
 	done
+
+bench-graph: install ## Build the graph slice of a researcher with 10,000 works and 5,000 coauthors; print time and memory
+	$(BENCH_ENV) $(PY) manage.py bench_graph | grep '^BENCH'
 
 fmt: install ## Format the code
 	$(VENV)/bin/ruff format .
