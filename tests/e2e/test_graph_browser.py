@@ -15,9 +15,7 @@ def pending_site(live_server, transactional_db):
     return live_server
 
 
-def test_the_graph_fills_in_without_a_reload_and_the_explorer_opens_in_place(
-    page, pending_site
-):
+def test_the_graph_fills_in_without_a_reload_and_the_explorer_opens_in_place(page, pending_site):
     page.goto(f"{pending_site.url}/researchers/timothy-lillicrap/")
     section = page.locator("#graph-section")
     assert "Building this graph slice" in section.inner_text()

@@ -21,8 +21,13 @@ from tests.conftest import DEMO_FEED, need, run_command
 def worker_environment() -> dict:
     """The worker's settings: the same Redis, and the test database of this run."""
     db = connection.settings_dict
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bzpeer.settings", "SECRET_KEY": "worker",
-           "DEBUG": "false", "REDIS_URL": settings.REDIS_URL}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bzpeer.settings",
+        "SECRET_KEY": "worker",
+        "DEBUG": "false",
+        "REDIS_URL": settings.REDIS_URL,
+    }
     if os.environ.get("DATABASE_URL"):
         env["DATABASE_URL"] = (
             f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:"
@@ -42,9 +47,21 @@ def test_a_worker_builds_the_demo_researchers_slice():
 
     queue = f"test-{uuid.uuid4().hex[:8]}"
     worker = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "celery", "-A", "bzpeer", "worker", "--pool=solo",
-         "--queues", queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "--loglevel=warning"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "bzpeer",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=warning",
+        ],
         cwd=Path(settings.BASE_DIR),
         env=worker_environment(),
     )
