@@ -14,7 +14,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
-from bzpeer.lib.bulk import allocate_ids, bulk_update_rows, copy_rows, insert_models
+from bzpeer.lib.bulk import (
+    allocate_ids,
+    bulk_update_rows,
+    copy_plain_rows,
+    copy_rows,
+    insert_models,
+)
 from bzpeer.lib.names import name_key, parse_name, title_key
 from bzpeer.lib.sources import Source
 from profiles.models import Institution, Researcher
@@ -499,7 +505,7 @@ class _Row:
 
 def _insert_authorships(rows: list[_Row]) -> None:
     ids = allocate_ids(Authorship, len(rows))
-    copy_rows(
+    copy_plain_rows(
         Authorship._meta.db_table,
         ["id", "work_id", "researcher_id", "position", "printed_name", "pinned", "hidden"],
         (
@@ -507,7 +513,7 @@ def _insert_authorships(rows: list[_Row]) -> None:
             for pk, r in zip(ids, rows, strict=True)
         ),
     )
-    copy_rows(
+    copy_plain_rows(
         Authorship.institutions.through._meta.db_table,
         ["authorship_id", "institution_id"],
         (
@@ -563,6 +569,7 @@ def _lay_out_bylines(plans, old_bylines, resolver, institutions, result) -> list
     """
     rows: list[_Row] = []
     for plan in plans:
+        before = len(rows)
         old = old_bylines.get(plan.work.pk, []) if not plan.is_new else []
         pinned = [a for a in old if a.pinned]
         taken = {a.position for a in pinned}
@@ -590,7 +597,7 @@ def _lay_out_bylines(plans, old_bylines, resolver, institutions, result) -> list
                 )
             )
             position += 1
-        written = sum(1 for row in rows if row.work is plan.work)
+        written = len(rows) - before
         plan.work.authors_count = (
             written + len(pinned) if plan.takes_byline else max(plan.work.authors_count, position)
         )

@@ -54,6 +54,41 @@ def copy_rows(table: str, columns: list[str], rows) -> int:
     return count
 
 
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text(value) -> str:
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return value.translate(_ESCAPES)
+    return str(value)  # numbers
+
+
+def copy_plain_rows(table: str, columns: list[str], rows, chunk: int = 10_000) -> int:
+    """COPY rows of numbers, strings, booleans and NULLs, formatted here in COPY's text form:
+    several times faster than adapting value by value, for the importer's biggest tables."""
+    count = 0
+    with connection.cursor() as cursor:
+        names = ", ".join(f'"{c}"' for c in columns)
+        with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+            lines = []
+            for row in rows:
+                lines.append("\t".join(map(_text, row)))
+                if len(lines) >= chunk:
+                    copy.write("\n".join(lines) + "\n")
+                    count += len(lines)
+                    lines = []
+            if lines:
+                copy.write("\n".join(lines) + "\n")
+                count += len(lines)
+    return count
+
+
 def insert_models(model, objects: list) -> None:
     """Insert new model instances with COPY, giving each its primary key.
 
