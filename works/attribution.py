@@ -127,9 +127,12 @@ class Resolver:
     aliases: dict[int, Researcher] = field(default_factory=dict)
     parsed: dict[int, ParsedName] = field(default_factory=dict)
     by_pk: dict[int, Researcher] = field(default_factory=dict)
+    needs_evidence: bool = True
     conflicts: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        # Who wrote with whom only matters for authors that no identifier places.
+        self.needs_evidence = any(not (a.orcid or a.openalex_id) for a in self.authors)
         orcids = sorted({a.orcid for a in self.authors if a.orcid})
         openalex = sorted({a.openalex_id for a in self.authors if a.openalex_id})
         for researcher in _load(
@@ -279,7 +282,7 @@ class Resolver:
     def _record_pairs(self, entries: list[Entry], source: str) -> list[Entry]:
         """Drop repeats, then note who wrote with whom, for records later in this batch."""
         entries = self._without_repeats(entries, source)
-        if len(entries) <= MAX_EVIDENCE_AUTHORS:
+        if self.needs_evidence and len(entries) <= MAX_EVIDENCE_AUTHORS:
             ids = {id(e.researcher) for e in entries}
             for entry in entries:
                 self.batch_pairs[id(entry.researcher)].update(ids)
