@@ -8,6 +8,7 @@ cache is local memory and Celery runs tasks eagerly, in-process.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -138,6 +139,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 600.0,
     },
     # Builds waiting graph slices: changes within the interval make one build, not many.
+    "weekly-digest": {
+        "task": "profiles.weekly_digest_dispatch",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
     "build-waiting-graph-slices": {
         "task": "graph.slices_dispatch",
         "schedule": 30.0,

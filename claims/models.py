@@ -148,6 +148,7 @@ class Report(models.Model):
         NOT_ME = "not-me", "This is not me"
         NOT_THEIR_WORK = "not-their-work", "This work is not theirs"
         MERGE = "merge", "The owner asks to merge two of their records"
+        ABUSE = "abuse", "Abuse in a conversation"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"

@@ -13,8 +13,6 @@ The rules, in one place:
 
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -277,15 +275,18 @@ def claim_revoke(*, claim: Claim, staff: User, reason: str) -> Claim:
 
 
 def _tell(claim: Claim, outcome: str) -> None:
-    """Email the claimant the decision, with its reason, once the transaction commits."""
-    subject = f"[BZPEER] Your claim on {claim.researcher.display_name} was {outcome}"
-    body = (
-        f"Your claim on the record {claim.researcher.display_name} was {outcome}.\n\n"
-        f"Reason: {claim.decision_reason}\n\n"
-        f"Details: {settings.SITE_URL}{reverse('claims:claim-detail', args=[claim.public_id])}\n"
+    """Tell the claimant the decision, with its reason: on the site, and by email."""
+    from profiles.models import Notification
+    from profiles.services import notify
+
+    notify(
+        user=claim.claimant,
+        kind=Notification.Kind.CLAIM_DECISION,
+        text=f"Your claim on {claim.researcher.display_name} was {outcome}",
+        url=reverse("claims:claim-detail", args=[claim.public_id]),
+        body=f"Reason: {claim.decision_reason}",
+        key=f"claim:{claim.pk}:{outcome}",
     )
-    recipient = claim.claimant.email
-    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
 
 
 @transaction.atomic

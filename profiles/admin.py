@@ -7,7 +7,19 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from bzpeer.lib.names import name_key, parse_name
-from profiles.models import Follow, Institution, Researcher, ResearcherChange, SlugRedirect, User
+from profiles.models import (
+    Block,
+    Follow,
+    Institution,
+    Invitation,
+    Message,
+    Notification,
+    NotificationSettings,
+    Researcher,
+    ResearcherChange,
+    SlugRedirect,
+    User,
+)
 from profiles.services import (
     follow_delete,
     researcher_merge,
@@ -254,3 +266,65 @@ class ResearcherChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "kind", "text", "emailed_at", "read_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["user__email", "text"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NotificationSettings)
+class NotificationSettingsAdmin(admin.ModelAdmin):
+    list_display = ["user", *NotificationSettings.KINDS]
+    list_filter = NotificationSettings.KINDS
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]
+
+
+class ReportedOnly:
+    """Conversations are private to their two people: staff see only reported ones."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReportedOnly, admin.ModelAdmin):
+    list_display = ["created_at", "subject", "sender", "researcher", "status", "reported"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["subject", "sender__email", "researcher__display_name"]
+    readonly_fields = [f.name for f in Invitation._meta.fields]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(reported=True)
+
+
+@admin.register(Message)
+class MessageAdmin(ReportedOnly, admin.ModelAdmin):
+    list_display = ["created_at", "author", "invitation"]
+    list_filter = ["created_at"]
+    search_fields = ["body", "author__email"]
+    readonly_fields = [f.name for f in Message._meta.fields]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(invitation__reported=True)
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    list_display = ["blocker", "blocked", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["blocker__email", "blocked__email"]
+    raw_id_fields = ["blocker", "blocked"]

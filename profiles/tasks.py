@@ -27,3 +27,51 @@ def researchers_refresh_stale() -> int:
     for start in range(0, len(ids), REFRESH_CHUNK):
         researchers_refresh.delay(ids[start : start + REFRESH_CHUNK])
     return len(ids)
+
+
+@shared_task(
+    name="profiles.notification_email",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=50,
+    time_limit=60,
+)
+def notification_email(notification_id: int) -> bool:
+    """Email one notification, if its person wants that kind of email. Idempotent: sent at
+    most once (its emailed_at is claimed with a conditional update before sending)."""
+    from profiles import emails
+
+    return emails.notification_send(notification_id=notification_id)
+
+
+@shared_task(name="profiles.weekly_digest_dispatch", soft_time_limit=100, time_limit=120)
+def weekly_digest_dispatch() -> int:
+    """Weekly: one digest task per person who follows someone and wants the digest."""
+    from profiles.models import Follow, NotificationSettings
+
+    opted_out = NotificationSettings.objects.filter(weekly_digest=False).values("user_id")
+    users = Follow.objects.exclude(user__in=opted_out).values_list("user_id", flat=True).distinct()
+    week = _week()
+    count = 0
+    for user_id in users.iterator():
+        weekly_digest.delay(user_id, week)
+        count += 1
+    return count
+
+
+@shared_task(name="profiles.weekly_digest", soft_time_limit=50, time_limit=60)
+def weekly_digest(user_id: int, week: str) -> bool:
+    """One person's digest of the new works of the researchers they follow, for one week.
+    Idempotent: a second run for the same week does nothing."""
+    from profiles import emails
+
+    return emails.digest_send(user_id=user_id, week=week)
+
+
+def _week() -> str:
+    from django.utils import timezone
+
+    year, week, _ = timezone.now().isocalendar()
+    return f"{year}-W{week:02d}"

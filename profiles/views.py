@@ -1,24 +1,45 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bzpeer.lib.identifiers import normalize_openalex_id, normalize_orcid
 from bzpeer.lib.pagination import KnownCountPaginator, page_or_last
 from claims.models import Claim
-from profiles.models import Follow, Researcher, SlugRedirect
+from profiles.emails import read_unsubscribe_token
+from profiles.models import (
+    Follow,
+    Invitation,
+    Notification,
+    NotificationSettings,
+    Researcher,
+    SlugRedirect,
+    User,
+)
 from profiles.services import (
+    InvitationError,
     authorship_add,
     authorship_hide,
+    can_invite,
+    email_settings,
     follow_create,
     follow_delete,
+    get_invitation_for_user,
+    invitation_accept,
+    invitation_decline,
+    invitation_report,
+    invitation_send,
+    message_send,
     researcher_update,
 )
+from profiles.services.social import validate_settings_kind
 from works.models import Authorship, Work
 
 WORKS_PER_PAGE = 20
@@ -130,6 +151,15 @@ class ResearcherEditForm(forms.Form):
         help_text="Your institution, where the sources did not give one.",
     )
     open_to_collaborate = forms.BooleanField(required=False, label="Open to collaborate")
+    collaboration_topics = forms.CharField(
+        max_length=300, required=False, label="Open to collaborate on (topics)"
+    )
+    collaboration_capacity = forms.CharField(
+        max_length=200,
+        required=False,
+        label="How much time you have",
+        help_text="e.g. “a few hours a month”",
+    )
 
 
 @login_required
@@ -142,6 +172,8 @@ def researcher_edit(request, slug):
             "summary": researcher.summary,
             "affiliation": researcher.institution.name if researcher.institution else "",
             "open_to_collaborate": researcher.open_to_collaborate,
+            "collaboration_topics": researcher.collaboration_topics,
+            "collaboration_capacity": researcher.collaboration_capacity,
         },
     )
     if imported:
@@ -196,3 +228,181 @@ def work_hide(request, slug, public_id):
             request, f"Hidden: “{work.title}”. Staff can see it; imports keep it hidden."
         )
     return redirect(researcher.get_absolute_url() + "#works")
+
+
+# People: following, the feed, notifications, invitations and conversations ---------------
+
+
+@login_required
+def following(request):
+    researchers = (
+        Researcher.objects.filter(follows__user=request.user)
+        .select_related("institution")
+        .order_by("display_name", "id")
+    )
+    page = page_or_last(Paginator(researchers, RESEARCHERS_PER_PAGE), request.GET.get("page"))
+    return render(request, "profiles/following.html", {"page": page})
+
+
+@login_required
+def followers(request, slug):
+    """Who follows a record: for its owner only."""
+    researcher = get_researcher_for_owner(request.user, slug)
+    people = Follow.objects.filter(researcher=researcher).select_related("user")
+    page = page_or_last(
+        Paginator(people.order_by("-created_at", "-id"), 50), request.GET.get("page")
+    )
+    return render(request, "profiles/followers.html", {"researcher": researcher, "page": page})
+
+
+@login_required
+def feed(request):
+    """New works by the researchers this person follows, newest first."""
+    followed = Follow.objects.filter(user=request.user).values("researcher_id")
+    byline = Authorship.objects.select_related("researcher").order_by("position")
+    works = (
+        Work.objects.filter(authorships__researcher__in=followed, authorships__hidden=False)
+        .distinct()
+        .newest_first()
+        .select_related("venue")
+        .prefetch_related(
+            Prefetch("authorships", queryset=byline[:AUTHORS_SHOWN], to_attr="byline"),
+            "identifiers",
+        )
+    )
+    page = page_or_last(Paginator(works, WORKS_PER_PAGE), request.GET.get("page"))
+    return render(request, "profiles/feed.html", {"page": page})
+
+
+@login_required
+def notifications(request):
+    items = Notification.objects.filter(user=request.user)
+    page = page_or_last(Paginator(items, 30), request.GET.get("page"))
+    unread = [n.pk for n in page.object_list if n.read_at is None]
+    Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return render(request, "profiles/notifications.html", {"page": page, "unread": set(unread)})
+
+
+class EmailSettingsForm(forms.ModelForm):
+    class Meta:
+        model = NotificationSettings
+        fields = NotificationSettings.KINDS
+
+
+@login_required
+def email_settings_view(request):
+    form = EmailSettingsForm(request.POST or None, instance=email_settings(request.user))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved.")
+        return redirect("profiles:email-settings")
+    return render(request, "profiles/email_settings.html", {"form": form})
+
+
+def unsubscribe(request, token):
+    """One click from an email, no login: GET shows what it does, POST (also what mail
+    programs send for one-click unsubscribe) turns that kind of email off."""
+    try:
+        user_id, kind = read_unsubscribe_token(token)
+        validate_settings_kind(kind)
+    except (signing.BadSignature, ValidationError, KeyError, ValueError) as exc:
+        raise Http404("This unsubscribe link is not valid.") from exc
+    user = get_object_or_404(User, pk=user_id)
+    label = NotificationSettings._meta.get_field(kind).verbose_name
+    done = False
+    if request.method == "POST":
+        NotificationSettings.objects.update_or_create(user=user, defaults={kind: False})
+        done = True
+    return render(request, "profiles/unsubscribe.html", {"label": label, "done": done})
+
+
+class InvitationForm(forms.Form):
+    subject = forms.CharField(max_length=200)
+    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+    work = forms.ModelChoiceField(
+        queryset=Work.objects.none(), required=False, label="About one of their works (optional)"
+    )
+
+    def __init__(self, *args, researcher, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["work"].queryset = Work.objects.by_researcher(researcher).newest_first()
+
+
+@login_required
+def invite(request, slug):
+    researcher = get_object_or_404(Researcher, slug=slug)
+    blocked = can_invite(request.user, researcher)
+    form = InvitationForm(request.POST or None, researcher=researcher)
+    if request.method == "POST" and not blocked and form.is_valid():
+        try:
+            invitation = invitation_send(
+                sender=request.user, researcher=researcher, **form.cleaned_data
+            )
+        except InvitationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Invitation sent.")
+            return redirect(invitation)
+    context = {"researcher": researcher, "form": form, "blocked": blocked}
+    return render(request, "profiles/invite.html", context)
+
+
+@login_required
+def conversations(request):
+    items = (
+        Invitation.objects.involving(request.user)
+        .select_related("sender", "recipient", "researcher")
+        .order_by("-created_at")
+    )
+    page = page_or_last(Paginator(items, 30), request.GET.get("page"))
+    return render(request, "profiles/conversations.html", {"page": page})
+
+
+def _conversation_or_404(user, public_id) -> Invitation:
+    try:
+        return get_invitation_for_user(user, public_id)
+    except Invitation.DoesNotExist as exc:
+        raise Http404("No such conversation.") from exc
+
+
+@login_required
+def conversation(request, public_id):
+    invitation = _conversation_or_404(request.user, public_id)
+    context = {
+        "invitation": invitation,
+        "messages_list": invitation.messages.select_related("author"),
+        "is_recipient": invitation.recipient_id == request.user.pk,
+        "is_party": request.user.pk in (invitation.sender_id, invitation.recipient_id),
+    }
+    return render(request, "profiles/conversation.html", context)
+
+
+@require_POST
+@login_required
+def conversation_act(request, public_id, action):
+    """Accept, decline, block, write or report: each checks who may, on the server."""
+    invitation = _conversation_or_404(request.user, public_id)
+    try:
+        if action == "accept":
+            invitation_accept(invitation=invitation, user=request.user)
+        elif action in ("decline", "block"):
+            invitation_decline(
+                invitation=invitation,
+                user=request.user,
+                reason=request.POST.get("reason", ""),
+                block=action == "block",
+            )
+        elif action == "message":
+            message_send(
+                invitation=invitation, user=request.user, body=request.POST.get("body", "")
+            )
+        elif action == "report":
+            invitation_report(
+                invitation=invitation, user=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, "Reported to staff. Thank you.")
+        else:
+            raise Http404("No such action.")
+    except InvitationError as exc:
+        messages.error(request, str(exc))
+    return redirect(invitation)

@@ -206,24 +206,6 @@ def researcher_refresh_stale(*, progress=None) -> int:
 
 
 @transaction.atomic
-def follow_create(*, user: User, researcher: Researcher) -> Follow:
-    """Follow a researcher; following twice is a no-op. The count moves in the same statement."""
-    follow, created = Follow.objects.get_or_create(user=user, researcher=researcher)
-    if created:
-        Researcher.objects.filter(pk=researcher.pk).update(followers_count=F("followers_count") + 1)
-    return follow
-
-
-@transaction.atomic
-def follow_delete(*, user: User, researcher: Researcher) -> None:
-    deleted, _ = Follow.objects.filter(user=user, researcher=researcher).delete()
-    if deleted:
-        Researcher.objects.filter(pk=researcher.pk).update(
-            followers_count=F("followers_count") - deleted
-        )
-
-
-@transaction.atomic
 def researcher_merge(*, keep: Researcher, remove: Researcher, reason: str, user=None) -> Researcher:
     """Join ``remove`` into ``keep``: works, follows, identifiers, names and old addresses.
 
@@ -352,12 +334,16 @@ def researcher_update(
     summary: str,
     open_to_collaborate: bool,
     affiliation: str = "",
+    collaboration_topics: str = "",
+    collaboration_capacity: str = "",
 ) -> Researcher:
     """The owner's edits: summary, "open to collaborate", and an affiliation the sources
     did not give (an imported one stays). Kept through later imports."""
     _check_owner(researcher, user)
     researcher.summary = summary.strip()[:300]
     researcher.open_to_collaborate = open_to_collaborate
+    researcher.collaboration_topics = collaboration_topics.strip()[:300]
+    researcher.collaboration_capacity = collaboration_capacity.strip()[:200]
     affiliation = " ".join(affiliation.split())[:300]
     if affiliation and (researcher.institution_id is None or researcher.affiliation_set_by_owner):
         institution = Institution.objects.filter(
@@ -369,6 +355,8 @@ def researcher_update(
         update_fields=[
             "summary",
             "open_to_collaborate",
+            "collaboration_topics",
+            "collaboration_capacity",
             "institution",
             "affiliation_set_by_owner",
             "updated_at",
