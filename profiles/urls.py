@@ -28,6 +28,9 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("account/notifications/", views.email_settings_view, name="email-settings"),
+    path("account/data/", views.your_data, name="your-data"),
+    path("account/data.json", views.your_data_json, name="your-data-json"),
+    path("account/delete/", views.account_delete_view, name="account-delete"),
     path("conversations/", views.conversations, name="conversations"),
     path("conversations/<uuid:public_id>/", views.conversation, name="conversation"),
     path(

@@ -1,11 +1,15 @@
+import json
+
+from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -39,7 +43,7 @@ from profiles.services import (
     message_send,
     researcher_update,
 )
-from profiles.services.social import validate_settings_kind
+from profiles.services.social import account_delete, account_export, validate_settings_kind
 from works.models import Authorship, Work
 
 WORKS_PER_PAGE = 20
@@ -406,3 +410,32 @@ def conversation_act(request, public_id, action):
     except InvitationError as exc:
         messages.error(request, str(exc))
     return redirect(invitation)
+
+
+@login_required
+def your_data(request):
+    return render(request, "profiles/your_data.html", {})
+
+
+@login_required
+def your_data_json(request):
+    response = HttpResponse(
+        json.dumps(account_export(user=request.user), indent=2, ensure_ascii=False),
+        content_type="application/json",
+    )
+    response["Content-Disposition"] = 'attachment; filename="bzpeer-my-data.json"'
+    return response
+
+
+@require_POST
+@login_required
+@reauthentication_required
+def account_delete_view(request):
+    if request.POST.get("confirm") != "delete":
+        messages.error(request, "Type “delete” to confirm.")
+        return redirect("profiles:your-data")
+    user = request.user
+    logout(request)
+    account_delete(user=user)
+    messages.success(request, "Your account and everything you added are deleted.")
+    return redirect("profiles:home")

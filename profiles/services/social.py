@@ -252,3 +252,86 @@ def invitation_report(*, invitation: Invitation, user: User, reason: str):
 def validate_settings_kind(kind: str) -> None:
     if kind not in NotificationSettings.KINDS:
         raise ValidationError("Unknown kind of email.")
+
+
+def account_export(*, user: User) -> dict:
+    """Everything this person added to BZPEER, as plain data for a JSON download."""
+    from claims.models import Claim, Report
+
+    def when(value):
+        return value.isoformat() if value else None
+
+    claims = Claim.objects.filter(claimant=user).select_related("researcher")
+    conversations = Invitation.objects.involving(user).select_related("researcher")
+    return {
+        "account": {"email": user.email, "name": user.name, "joined": when(user.date_joined)},
+        "email_settings": {k: getattr(email_settings(user), k) for k in NotificationSettings.KINDS},
+        "follows": [
+            {
+                "researcher": f.researcher.slug,
+                "name": f.researcher.display_name,
+                "since": when(f.created_at),
+            }
+            for f in Follow.objects.filter(user=user).select_related("researcher")
+        ],
+        "claims": [
+            {
+                "record": c.researcher.slug,
+                "status": c.status,
+                "created": when(c.created_at),
+                "decision_reason": c.decision_reason,
+                "evidence": [
+                    {
+                        "kind": e.kind,
+                        "summary": e.summary,
+                        "links": e.links,
+                        "statement": e.statement,
+                    }
+                    for e in c.evidence.all()
+                ],
+            }
+            for c in claims
+        ],
+        "conversations": [
+            {
+                "subject": i.subject,
+                "role": "sender" if i.sender_id == user.pk else "recipient",
+                "record": i.researcher.slug,
+                "status": i.status,
+                "invitation": i.message if i.sender_id == user.pk else None,
+                "created": when(i.created_at),
+                "my_messages": [
+                    {"body": m.body, "sent": when(m.created_at)}
+                    for m in i.messages.filter(author=user)
+                ],
+            }
+            for i in conversations
+        ],
+        "reports": [
+            {
+                "record": r.researcher.slug,
+                "kind": r.kind,
+                "message": r.message,
+                "created": when(r.created_at),
+            }
+            for r in Report.objects.filter(reporter=user).select_related("researcher")
+        ],
+        "notifications": [
+            {"text": n.text, "created": when(n.created_at)}
+            for n in Notification.objects.filter(user=user)
+        ],
+    }
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete the account and what the person added: follows, claims, conversations,
+    settings. The public bibliographic records stay as they were, unclaimed again."""
+    from profiles.services.researchers import researcher_refresh_stats
+
+    for follow in Follow.objects.filter(user=user).select_related("researcher"):
+        follow_delete(user=user, researcher=follow.researcher)
+    owned = list(Researcher.objects.filter(owner=user).values_list("pk", flat=True))
+    Researcher.objects.filter(pk__in=owned).update(owner=None, claim_level=0)
+    user.delete()
+    researcher_refresh_stats(researcher_ids=owned)
