@@ -60,7 +60,14 @@ class WorkQuerySet(models.QuerySet):
         return self.filter(identifiers__scheme=scheme, identifiers__value=value)
 
     def newest_first(self):
-        return self.order_by(models.F("publication_date").desc(nulls_last=True), "title", "id")
+        """By year, then by date within the year (a work known only by its year comes
+        before the dated ones of that year), then by title."""
+        return self.order_by(
+            models.F("publication_year").desc(nulls_last=True),
+            models.F("publication_date").desc(nulls_first=True),
+            "title",
+            "id",
+        )
 
 
 class Work(models.Model):

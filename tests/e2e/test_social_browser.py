@@ -1,0 +1,87 @@
+import io
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+from django.utils import timezone
+
+from profiles.models import Researcher
+from tests.conftest import DEMO_FEED, run_command
+from tests.factories import UserFactory
+
+PASSWORD = "a long and unusual passphrase"
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    call_command("import_arxiv", str(DEMO_FEED), stdout=io.StringIO())
+    return live_server
+
+
+def person(email, name, **extra):
+    user = UserFactory(email=email, name=name, password=PASSWORD, **extra)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def log_in(browser, base, email):
+    page = browser.new_context().new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def test_follow_see_new_work_invite_accept_and_talk(browser, site, tmp_path):
+    base = site.url
+    ana = person("ana@example.org", "Ana Reader")
+    type(ana).objects.filter(pk=ana.pk).update(date_joined=timezone.now() - timedelta(days=10))
+    danijar = person("danijar@example.org", "Danijar Hafner")
+    Researcher.objects.filter(slug="danijar-hafner").update(
+        owner=danijar, claim_level=2, open_to_collaborate=True, collaboration_topics="world models"
+    )
+
+    # A follows B, and B's new work shows in A's feed.
+    a = log_in(browser, base, "ana@example.org")
+    a.goto(f"{base}/researchers/danijar-hafner/")
+    a.get_by_role("button", name="Follow researcher 0").click()
+    a.get_by_role("button", name="Following 1").wait_for()
+    path = tmp_path / "new.bib"
+    path.write_text(
+        "@article{n, title={A new world model}, author={Hafner, Danijar}, "
+        "journal={Test Journal}, year={2026}}"
+    )
+    assert run_command("import_bibtex", path)[0] == 0
+    a.goto(f"{base}/feed/")
+    assert a.locator("li.work").first.locator("h3").inner_text() == "A new world model"
+
+    # A invites B.
+    a.goto(f"{base}/researchers/danijar-hafner/")
+    a.get_by_role("link", name="Invite to collaborate").click()
+    a.get_by_label("Subject").fill("World models together")
+    a.get_by_label("Message").fill("Would you like to work on this?")
+    a.get_by_role("button", name="Send invitation").click()
+    a.wait_for_url("**/conversations/*/")
+    conversation = a.url
+
+    # B accepts; they exchange a message each.
+    b = log_in(browser, base, "danijar@example.org")
+    b.goto(f"{base}/notifications/")
+    b.get_by_role(
+        "link", name="Ana Reader invites you to collaborate: World models together"
+    ).click()
+    b.get_by_role("button", name="Accept and open the conversation").click()
+    b.get_by_label("Your message").fill("Gladly: next week?")
+    b.get_by_role("button", name="Send").click()
+    a.goto(conversation)
+    assert "Gladly: next week?" in a.locator("main").inner_text()
+    a.get_by_label("Your message").fill("Tuesday, then.")
+    a.get_by_role("button", name="Send").click()
+    b.reload()
+    text = b.locator("main").inner_text()
+    assert "Gladly: next week?" in text and "Tuesday, then." in text
+    assert "ana@example.org" not in b.content()
