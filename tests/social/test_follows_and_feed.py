@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from profiles.models import Notification, Researcher
 from profiles.services import follow_create, follow_delete
-from tests.factories import ResearcherFactory, UserFactory
 from tests.conftest import run_command
+from tests.factories import ResearcherFactory, UserFactory
 
 
 @pytest.mark.django_db(transaction=True)
