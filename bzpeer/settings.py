@@ -139,6 +139,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 600.0,
     },
     # Builds waiting graph slices: changes within the interval make one build, not many.
+    # And a nightly pass over whatever is still stale.
+    "nightly-trust-pass": {
+        "task": "profiles.researchers_refresh_stale",
+        "schedule": crontab(minute=30, hour=3),
+    },
     "weekly-digest": {
         "task": "profiles.weekly_digest_dispatch",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),

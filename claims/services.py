@@ -20,7 +20,7 @@ from django.utils import timezone
 from claims.matching import email_domain_fits, name_fits
 from claims.models import Claim, ClaimEvent, Evidence, Report
 from profiles.models import Researcher, User
-from profiles.services import researcher_refresh_stats
+from profiles.services import coauthor_ids, researcher_refresh_stats
 
 
 class ClaimError(Exception):
@@ -194,7 +194,11 @@ def _approve(claim: Claim, staff: User | None, reason: str) -> None:
     Researcher.objects.filter(pk=researcher.pk).update(
         owner=claim.claimant, claim_level=claim.level
     )
-    researcher_refresh_stats(researcher_ids=[researcher.pk])
+    # Trust flows from verified researchers to their coauthors: theirs moves too.
+    researcher_refresh_stats(
+        researcher_ids=[researcher.pk, *coauthor_ids(researcher.pk)],
+        event=f"claim approved (L{claim.level})",
+    )
     _tell(claim, "approved")
 
 
@@ -245,7 +249,10 @@ def _end_ownership(claim: Claim, actor: User, status: str, action: str, reason: 
     Researcher.objects.filter(pk=claim.researcher_id, owner=claim.claimant).update(
         owner=None, claim_level=0
     )
-    researcher_refresh_stats(researcher_ids=[claim.researcher_id])
+    researcher_refresh_stats(
+        researcher_ids=[claim.researcher_id, *coauthor_ids(claim.researcher_id)],
+        event=f"claim {action}",
+    )
     return claim
 
 
@@ -318,3 +325,21 @@ def merge_request(*, user: User, researcher: Researcher, other: Researcher) -> R
         reporter=user,
         message=f"The owner asks to merge {researcher.slug} with {other.slug}.",
     )
+
+
+@transaction.atomic
+def report_decide(*, report: Report, staff: User, uphold: bool) -> Report:
+    """Staff uphold or dismiss a report. An upheld report about a record lowers its trust."""
+    from profiles.services import researcher_mark_stale, researcher_refresh_stats
+
+    if not staff.is_staff:
+        raise ClaimError("Only staff decide reports.")
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != Report.Status.OPEN:
+        raise ClaimError("This report has been decided already.")
+    report.status = Report.Status.UPHELD if uphold else Report.Status.DISMISSED
+    report.save(update_fields=["status"])
+    if uphold and report.kind in (Report.Kind.NOT_ME, Report.Kind.NOT_THEIR_WORK):
+        researcher_mark_stale(researcher_ids=[report.researcher_id], reason="report upheld")
+        researcher_refresh_stats(researcher_ids=[report.researcher_id], event="report upheld")
+    return report

@@ -13,4 +13,9 @@ urlpatterns = [
     path("claims/<uuid:public_id>/release/", views.claim_release_view, name="claim-release"),
     path("staff/claims/", views.staff_queue, name="staff-queue"),
     path("staff/claims/<uuid:public_id>/", views.staff_review, name="staff-review"),
+    path(
+        "staff/reports/<int:pk>/<slug:decision>/",
+        views.staff_report_decide,
+        name="staff-report-decide",
+    ),
 ]

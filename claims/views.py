@@ -18,6 +18,7 @@ from claims.services import (
     claim_submit,
     merge_request,
     orcid_of,
+    report_decide,
     report_submit,
     verified_emails,
 )
@@ -210,6 +211,19 @@ def merge_request_view(request, slug):
     else:
         messages.success(request, "Staff will look at your request to merge the two records.")
     return redirect(researcher)
+
+
+@require_POST
+@staff_member_required
+def staff_report_decide(request, pk, decision):
+    report_obj = get_object_or_404(Report, pk=pk)
+    try:
+        report_decide(report=report_obj, staff=request.user, uphold=decision == "uphold")
+    except ClaimError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Report {'upheld' if decision == 'uphold' else 'dismissed'}.")
+    return redirect("claims:staff-queue")
 
 
 class ReportForm(forms.Form):

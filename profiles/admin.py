@@ -18,6 +18,7 @@ from profiles.models import (
     Researcher,
     ResearcherChange,
     SlugRedirect,
+    TrustHistory,
     User,
 )
 from profiles.services import (
@@ -328,3 +329,24 @@ class BlockAdmin(admin.ModelAdmin):
     list_filter = ["created_at"]
     search_fields = ["blocker__email", "blocked__email"]
     raw_id_fields = ["blocker", "blocked"]
+
+
+@admin.register(TrustHistory)
+class TrustHistoryAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "researcher",
+        "score",
+        "verification_level",
+        "event",
+        "formula_version",
+    ]
+    list_filter = ["formula_version", "verification_level", "created_at"]
+    search_fields = ["researcher__display_name", "event"]
+    readonly_fields = [f.name for f in TrustHistory._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -142,6 +142,9 @@ class Researcher(models.Model):
     stats_stale = models.BooleanField(
         default=True, help_text="Its works changed since the counts were last refreshed."
     )
+    stale_reason = models.CharField(
+        max_length=200, blank=True, help_text="What changed, for the trust history."
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -395,3 +398,25 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blocker} blocks {self.blocked}"
+
+
+class TrustHistory(models.Model):
+    """Each recomputation that moved a researcher's trust, with the formula version that made
+    it and the event that moved it."""
+
+    researcher = models.ForeignKey(
+        Researcher, on_delete=models.CASCADE, related_name="trust_history"
+    )
+    score = models.PositiveSmallIntegerField()
+    verification_level = models.PositiveSmallIntegerField()
+    components = models.JSONField(default=list)
+    formula_version = models.PositiveSmallIntegerField()
+    event = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["researcher", "-created_at"], name="trust_history_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.researcher_id}: {self.score} ({self.event})"

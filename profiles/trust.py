@@ -6,7 +6,7 @@ of the components below, each capped at its maximum, minus upheld reports, kept 
 
 from dataclasses import dataclass
 
-FORMULA_VERSION = 1
+FORMULA_VERSION = 2  # 2: network trust, verified followers and upheld reports count
 
 BANDS = [(80, "Highly trusted"), (60, "Trusted"), (40, "Established"), (20, "Emerging"), (0, "New")]
 
@@ -187,3 +187,37 @@ def snapshot(inputs: TrustInputs) -> tuple[int, int, list[dict]]:
             }
         )
     return score(inputs), verification_level(inputs), rows
+
+
+def network_trust(researcher: int, ties: list[tuple[int, int, float]], verified: set[int]) -> float:
+    """How much trust flows to ``researcher`` over coauthorship from verified researchers.
+
+    ``ties`` are weighted coauthor links in the researcher's neighbourhood (the researcher,
+    their coauthors, and links among those), ``verified`` the researchers at L2 and up. A
+    personalised PageRank restarts at the verified researchers only, and the researcher
+    scored passes nothing on; the result is what reaches them against what the verified
+    researchers hold, capped at 1. Unverified people add nothing to the restart, and nothing
+    flows out of the researcher to come back through them, so fake coauthors add nothing.
+    """
+    import networkx as nx
+
+    sources = {v for v in verified if v != researcher}
+    graph = nx.DiGraph()
+    graph.add_node(researcher)
+    for a, b, weight in ties:
+        if a == b or weight <= 0:
+            continue
+        # Trust flows both ways between coauthors, but never out of the researcher scored:
+        # what reaches them cannot be sent round through accounts they control and back.
+        if a != researcher:
+            graph.add_edge(a, b, weight=weight)
+        if b != researcher:
+            graph.add_edge(b, a, weight=weight)
+    sources &= set(graph.nodes)
+    if not sources:
+        return 0.0
+    rank = nx.pagerank(
+        graph, alpha=0.85, personalization={v: 1.0 for v in sources}, weight="weight"
+    )
+    given = sum(rank[v] for v in sources)
+    return round(min(1.0, rank[researcher] / given), 4) if given else 0.0

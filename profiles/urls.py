@@ -22,6 +22,7 @@ urlpatterns = [
         name="work-hide",
     ),
     path("researchers/<slug:slug>/followers/", views.followers, name="researcher-followers"),
+    path("researchers/<slug:slug>/trust/", views.researcher_trust, name="researcher-trust"),
     path("researchers/<slug:slug>/invite/", views.invite, name="invite"),
     path("following/", views.following, name="following"),
     path("feed/", views.feed, name="feed"),

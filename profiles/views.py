@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from bzpeer.lib.identifiers import normalize_openalex_id, normalize_orcid
 from bzpeer.lib.pagination import KnownCountPaginator, page_or_last
 from claims.models import Claim
+from profiles import trust
 from profiles.emails import read_unsubscribe_token
 from profiles.models import (
     Follow,
@@ -25,6 +26,7 @@ from profiles.models import (
     NotificationSettings,
     Researcher,
     SlugRedirect,
+    TrustHistory,
     User,
 )
 from profiles.services import (
@@ -439,3 +441,23 @@ def account_delete_view(request):
     account_delete(user=user)
     messages.success(request, "Your account and everything you added are deleted.")
     return redirect("profiles:home")
+
+
+def researcher_trust(request, slug):
+    """Why this score: each part, its maximum, what would raise it; the evidence behind the
+    verification level (nothing private); and how the score moved, and why."""
+    researcher = get_object_or_404(Researcher.objects.select_related("institution"), slug=slug)
+    claim = (
+        Claim.objects.filter(researcher=researcher, status=Claim.Status.APPROVED)
+        .prefetch_related("evidence")
+        .first()
+    )
+    history = TrustHistory.objects.filter(researcher=researcher)[:30]
+    context = {
+        "researcher": researcher,
+        "claim": claim,
+        "history": history,
+        "bands": trust.BANDS[::-1],
+        "formula_version": trust.FORMULA_VERSION,
+    }
+    return render(request, "profiles/researcher_trust.html", context)

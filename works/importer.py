@@ -106,7 +106,7 @@ def refresh_stale(report: Callable[[str], None]) -> int:
                 f"{(total - done) / rate:,.0f} s left"
             )
 
-    return researcher_refresh_stale(progress=progress)
+    return researcher_refresh_stale(progress=progress, event="import")
 
 
 @contextmanager

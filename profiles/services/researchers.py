@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from psycopg.types.json import Jsonb
 
+from bzpeer.lib.bulk import copy_rows
 from bzpeer.lib.names import name_key, parse_name, person_name, strip_accents
 from profiles import trust
 from profiles.models import (
@@ -15,6 +16,7 @@ from profiles.models import (
     Researcher,
     ResearcherChange,
     SlugRedirect,
+    TrustHistory,
     User,
 )
 
@@ -57,7 +59,7 @@ def unique_slugs(names: list[str]) -> list[str]:
     return result
 
 
-def researcher_refresh_stats(*, researcher_ids: Iterable[int]) -> int:
+def researcher_refresh_stats(*, researcher_ids: Iterable[int], event: str = "") -> int:
     """Recount the stored counts and recompute the trust snapshot of these researchers.
 
     Set-based: a few queries per 500 researchers, whatever their size. Safe to run twice.
@@ -65,7 +67,7 @@ def researcher_refresh_stats(*, researcher_ids: Iterable[int]) -> int:
     """
     ids = sorted(set(researcher_ids))
     for start in range(0, len(ids), REFRESH_CHUNK):
-        _refresh_chunk(ids[start : start + REFRESH_CHUNK])
+        _refresh_chunk(ids[start : start + REFRESH_CHUNK], event)
     return len(ids)
 
 
@@ -94,9 +96,58 @@ ORDER BY a.researcher_id, n DESC, t.name
 """
 
 
+_FOLLOWERS_SQL = """
+SELECT f.researcher_id, COUNT(DISTINCT f.user_id)
+FROM profiles_follow f
+WHERE f.researcher_id = ANY(%(ids)s)
+  AND EXISTS (SELECT 1 FROM profiles_researcher o WHERE o.owner_id = f.user_id
+              AND o.claim_level >= 2)
+GROUP BY f.researcher_id
+"""
+
+_REPORTS_SQL = """
+SELECT researcher_id, COUNT(*) FROM claims_report
+WHERE researcher_id = ANY(%(ids)s) AND status = 'upheld'
+  AND kind IN ('not-me', 'not-their-work')
+GROUP BY researcher_id
+"""
+
+# Researchers with at least one verified coauthor: the only ones trust can flow to.
+_NEAR_VERIFIED_SQL = """
+SELECT DISTINCT a.researcher_id
+FROM works_authorship a
+JOIN works_authorship b ON b.work_id = a.work_id AND b.researcher_id <> a.researcher_id
+JOIN profiles_researcher v ON v.id = b.researcher_id AND v.claim_level >= 2
+WHERE a.researcher_id = ANY(%(ids)s) AND NOT a.hidden AND NOT b.hidden
+"""
+
+# Coauthor links among everyone on one researcher's works (bylines of at most 100).
+_TIES_SQL = """
+SELECT x.researcher_id, y.researcher_id, SUM(1.0 / (w.authors_count - 1))
+FROM works_authorship a
+JOIN works_work w ON w.id = a.work_id AND w.authors_count BETWEEN 2 AND 100
+JOIN works_authorship x ON x.work_id = a.work_id AND NOT x.hidden
+JOIN works_authorship y ON y.work_id = a.work_id AND NOT y.hidden
+     AND x.researcher_id < y.researcher_id
+WHERE a.researcher_id = %(id)s AND NOT a.hidden
+GROUP BY x.researcher_id, y.researcher_id
+"""
+
+
+def _network_trust(cursor, researcher_id: int) -> float:
+    cursor.execute(_TIES_SQL, {"id": researcher_id})
+    ties = [(a, b, float(weight)) for a, b, weight in cursor.fetchall()]
+    people = {p for a, b, _ in ties for p in (a, b)}
+    verified = set(
+        Researcher.objects.filter(pk__in=people, claim_level__gte=2).values_list("pk", flat=True)
+    )
+    return trust.network_trust(researcher_id, ties, verified)
+
+
 @transaction.atomic
-def _refresh_chunk(ids: list[int]) -> None:
-    """Two aggregate queries in, one COPY and one UPDATE out, for up to REFRESH_CHUNK people.
+def _refresh_chunk(ids: list[int], event: str = "") -> None:
+    """A few aggregate queries in, one COPY and one UPDATE out, for up to REFRESH_CHUNK
+    people; trust history for those whose score or level moved.
 
     Close collaborators are counted by the research graph's build (graph.metrics), which
     weighs shared works by recency."""
@@ -108,13 +159,27 @@ def _refresh_chunk(ids: list[int]) -> None:
         topics: dict[int, list[str]] = {}
         for researcher_id, name, _ in cursor.fetchall():
             topics.setdefault(researcher_id, []).append(name)
+        cursor.execute(_FOLLOWERS_SQL, params)
+        verified_followers = dict(cursor.fetchall())
+        cursor.execute(_REPORTS_SQL, params)
+        reports = dict(cursor.fetchall())
+        cursor.execute(_NEAR_VERIFIED_SQL, params)
+        network = {row[0]: _network_trust(cursor, row[0]) for row in cursor.fetchall()}
 
     now = timezone.now()
-    rows = []
+    rows, history = [], []
     people = Researcher.objects.filter(id__in=ids).values_list(
-        "id", "orcid", "openalex_id", "claim_level"
+        "id",
+        "orcid",
+        "openalex_id",
+        "claim_level",
+        "trust_score",
+        "verification_level",
+        "stats_refreshed_at",
+        "stale_reason",
     )
-    for researcher_id, orcid, openalex_id, claim_level in people:
+    for row in people:
+        researcher_id, orcid, openalex_id, claim_level, old_score, old_level, seen, why = row
         count, with_pid, corroborated, first_year, last_year = works.get(
             researcher_id, (0, 0, 0, None, None)
         )
@@ -129,6 +194,9 @@ def _refresh_chunk(ids: list[int]) -> None:
                 last_year=last_year,
                 proven_claim=claim_level >= 2,
                 reviewed=claim_level >= 3,
+                network_trust=network.get(researcher_id, 0.0),
+                verified_followers=verified_followers.get(researcher_id, 0),
+                upheld_reports=reports.get(researcher_id, 0),
             )
         )
         rows.append(
@@ -145,7 +213,32 @@ def _refresh_chunk(ids: list[int]) -> None:
                 researcher_id,
             )
         )
+        if seen is None or score != old_score or level != old_level:
+            history.append(
+                (
+                    researcher_id,
+                    score,
+                    level,
+                    Jsonb(components),
+                    trust.FORMULA_VERSION,
+                    (event or why or "recomputed")[:200],
+                    now,
+                )
+            )
     _write_stats(rows)
+    copy_rows(
+        TrustHistory._meta.db_table,
+        [
+            "researcher_id",
+            "score",
+            "verification_level",
+            "components",
+            "formula_version",
+            "event",
+            "created_at",
+        ],
+        history,
+    )
     # Their works changed, so their research graphs did too (built later, by a worker).
     from graph.services import slices_mark_stale
 
@@ -178,13 +271,14 @@ def _write_stats(rows: list[tuple]) -> None:
                 last_year = s.last_year, top_topics = s.top_topics,
                 trust_score = s.trust_score, verification_level = s.verification_level,
                 trust_components = s.trust_components,
-                stats_refreshed_at = s.stats_refreshed_at, stats_stale = false
+                stats_refreshed_at = s.stats_refreshed_at, stats_stale = false,
+                stale_reason = ''
             FROM researcher_stats s WHERE r.id = s.id
             """
         )
 
 
-def researcher_refresh_stale(*, progress=None) -> int:
+def researcher_refresh_stale(*, progress=None, event: str = "") -> int:
     """Refresh every researcher marked stale (by an import, a merge, ...). Safe to rerun.
 
     ``progress``, if given, is called with (done, total) after each chunk.
@@ -199,7 +293,7 @@ def researcher_refresh_stale(*, progress=None) -> int:
         )
         if not ids:
             return done
-        _refresh_chunk(ids)
+        _refresh_chunk(ids, event)
         done += len(ids)
         if progress:
             progress(done, max(total, done))
@@ -259,7 +353,9 @@ def researcher_merge(*, keep: Researcher, remove: Researcher, reason: str, user=
         reason=reason[:500],
         detail={"merged_id": remove_pk, "works_moved": moved, "duplicates_dropped": dropped},
     )
-    researcher_refresh_stats(researcher_ids=[keep.pk, *coauthor_ids(keep.pk)])
+    researcher_refresh_stats(
+        researcher_ids=[keep.pk, *coauthor_ids(keep.pk)], event="records merged"
+    )
     return keep
 
 
@@ -306,7 +402,8 @@ def researcher_split(
             detail={"works_moved": moved},
         )
     researcher_refresh_stats(
-        researcher_ids=[researcher.pk, other.pk, *coauthor_ids(researcher.pk, other.pk)]
+        researcher_ids=[researcher.pk, other.pk, *coauthor_ids(researcher.pk, other.pk)],
+        event="records split",
     )
     return other
 
@@ -377,7 +474,7 @@ def authorship_hide(*, researcher: Researcher, user: User, work) -> None:
     )
     if not changed:
         raise ValidationError("That work is not on this record.")
-    researcher_refresh_stats(researcher_ids=[researcher.pk])
+    researcher_refresh_stats(researcher_ids=[researcher.pk], event="the owner hid a work")
 
 
 @transaction.atomic
@@ -407,5 +504,16 @@ def authorship_add(*, researcher: Researcher, user: User, identifier: str):
             pinned=True,
         )
         Work.objects.filter(pk=work.pk).update(authors_count=F("authors_count") + 1)
-    researcher_refresh_stats(researcher_ids=[researcher.pk, *coauthor_ids(researcher.pk)])
+    researcher_refresh_stats(
+        researcher_ids=[researcher.pk, *coauthor_ids(researcher.pk)],
+        event="the owner added a work",
+    )
     return work
+
+
+def researcher_mark_stale(*, researcher_ids, reason: str) -> None:
+    """Something that feeds the trust score changed: the periodic refresh recomputes it
+    (profiles.tasks.researchers_refresh_stale), once however many changes came first."""
+    Researcher.objects.filter(pk__in=list(researcher_ids)).update(
+        stats_stale=True, stale_reason=reason[:200]
+    )

@@ -73,7 +73,9 @@ def follow_create(*, user: User, researcher: Researcher) -> Follow:
     concurrent follows never lose one. The record's owner hears of it once per follower."""
     follow, created = Follow.objects.get_or_create(user=user, researcher=researcher)
     if created:
-        Researcher.objects.filter(pk=researcher.pk).update(followers_count=F("followers_count") + 1)
+        Researcher.objects.filter(pk=researcher.pk).update(
+            followers_count=F("followers_count") + 1, stats_stale=True, stale_reason="new follower"
+        )
         if researcher.owner_id and researcher.owner_id != user.pk:
             url = reverse("profiles:researcher-followers", args=[researcher.slug])
             notify(
@@ -91,7 +93,9 @@ def follow_delete(*, user: User, researcher: Researcher) -> None:
     deleted, _ = Follow.objects.filter(user=user, researcher=researcher).delete()
     if deleted:
         Researcher.objects.filter(pk=researcher.pk).update(
-            followers_count=F("followers_count") - deleted
+            followers_count=F("followers_count") - deleted,
+            stats_stale=True,
+            stale_reason="a follower left",
         )
 
 
