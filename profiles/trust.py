@@ -79,7 +79,6 @@ def _saturating(maximum: float, amount: float, half_at: float) -> float:
 def components(inputs: TrustInputs) -> list[Component]:
     level = verification_level(inputs)
     share = inputs.works_with_identifier / inputs.works if inputs.works else 0.0
-    corroborated = inputs.works_corroborated / inputs.works if inputs.works else 0.0
     years = (
         inputs.last_year - inputs.first_year + 1 if inputs.first_year and inputs.last_year else 0
     )
@@ -111,10 +110,11 @@ def components(inputs: TrustInputs) -> list[Component]:
         Component(
             "corroboration",
             "Works corroborated by a second source",
-            CORROBORATION_MAX * corroborated,
+            # A count, not a share: more works must never lower it.
+            _saturating(CORROBORATION_MAX, inputs.works_corroborated, half_at=5),
             CORROBORATION_MAX,
             f"{inputs.works_corroborated} of {inputs.works} works are described by two "
-            "independent sources (e.g. arXiv and OpenAlex) that agree.",
+            "independent sources (e.g. arXiv and OpenAlex) that agree; half the points at 5.",
             "The same works found again in another source.",
         ),
         Component(

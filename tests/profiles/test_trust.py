@@ -72,7 +72,7 @@ def test_a_name_and_titles_alone_is_new_at_l0():
 def test_the_demo_researchers_score_follows_from_the_documented_formula(demo):
     # docs/trust.md, worked example: L1, 13 of 13 works identified, none corroborated yet,
     # 13 works, 2019-2022.
-    by_hand = 10 + 7 * 13 / 13 + 3 * 0 / 13 + 8 * (1 - 2 ** (-13 / 10)) + 7 * (1 - 2 ** (-4 / 5))
+    by_hand = 10 + 7 * 13 / 13 + 0 + 8 * (1 - 2 ** (-13 / 10)) + 7 * (1 - 2 ** (-4 / 5))
     assert demo.verification_level == 1
     assert demo.trust_score == round(by_hand) == 25
     assert demo.trust_band == "Emerging"
