@@ -20,7 +20,7 @@ from django.utils import timezone
 from claims.matching import email_domain_fits, name_fits
 from claims.models import Claim, ClaimEvent, Evidence, Report
 from profiles.models import Researcher, User
-from profiles.services import coauthor_ids, researcher_refresh_stats
+from profiles.services import coauthor_ids, researcher_refresh_later
 
 
 class ClaimError(Exception):
@@ -195,7 +195,7 @@ def _approve(claim: Claim, staff: User | None, reason: str) -> None:
         owner=claim.claimant, claim_level=claim.level
     )
     # Trust flows from verified researchers to their coauthors: theirs moves too.
-    researcher_refresh_stats(
+    researcher_refresh_later(
         researcher_ids=[researcher.pk, *coauthor_ids(researcher.pk)],
         event=f"claim approved (L{claim.level})",
     )
@@ -249,7 +249,7 @@ def _end_ownership(claim: Claim, actor: User, status: str, action: str, reason: 
     Researcher.objects.filter(pk=claim.researcher_id, owner=claim.claimant).update(
         owner=None, claim_level=0
     )
-    researcher_refresh_stats(
+    researcher_refresh_later(
         researcher_ids=[claim.researcher_id, *coauthor_ids(claim.researcher_id)],
         event=f"claim {action}",
     )
@@ -330,7 +330,7 @@ def merge_request(*, user: User, researcher: Researcher, other: Researcher) -> R
 @transaction.atomic
 def report_decide(*, report: Report, staff: User, uphold: bool) -> Report:
     """Staff uphold or dismiss a report. An upheld report about a record lowers its trust."""
-    from profiles.services import researcher_mark_stale, researcher_refresh_stats
+    from profiles.services import researcher_refresh_later
 
     if not staff.is_staff:
         raise ClaimError("Only staff decide reports.")
@@ -340,6 +340,5 @@ def report_decide(*, report: Report, staff: User, uphold: bool) -> Report:
     report.status = Report.Status.UPHELD if uphold else Report.Status.DISMISSED
     report.save(update_fields=["status"])
     if uphold and report.kind in (Report.Kind.NOT_ME, Report.Kind.NOT_THEIR_WORK):
-        researcher_mark_stale(researcher_ids=[report.researcher_id], reason="report upheld")
-        researcher_refresh_stats(researcher_ids=[report.researcher_id], event="report upheld")
+        researcher_refresh_later(researcher_ids=[report.researcher_id], event="report upheld")
     return report

@@ -13,9 +13,9 @@ from profiles.services import REFRESH_CHUNK, researcher_refresh_stats
     max_retries=5,
     time_limit=600,
 )
-def researchers_refresh(researcher_ids: list[int]) -> int:
+def researchers_refresh(researcher_ids: list[int], event: str = "") -> int:
     """Recount these researchers. Idempotent: safe to retry or to run twice."""
-    return researcher_refresh_stats(researcher_ids=researcher_ids)
+    return researcher_refresh_stats(researcher_ids=researcher_ids, event=event)
 
 
 @shared_task(name="profiles.researchers_refresh_stale", time_limit=300)

@@ -517,3 +517,18 @@ def researcher_mark_stale(*, researcher_ids, reason: str) -> None:
     Researcher.objects.filter(pk__in=list(researcher_ids)).update(
         stats_stale=True, stale_reason=reason[:200]
     )
+
+
+def researcher_refresh_later(*, researcher_ids, event: str) -> None:
+    """Mark these researchers stale now and recompute them in a Celery task once the
+    transaction commits: a decision in a web request never waits for the recomputation."""
+    ids = sorted(set(researcher_ids))
+    researcher_mark_stale(researcher_ids=ids, reason=event)
+
+    def queue() -> None:
+        from profiles.tasks import researchers_refresh
+
+        for start in range(0, len(ids), REFRESH_CHUNK):
+            researchers_refresh.delay(ids[start : start + REFRESH_CHUNK], event)
+
+    transaction.on_commit(queue)

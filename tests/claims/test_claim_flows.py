@@ -206,7 +206,9 @@ def test_an_owner_releases_and_staff_revoke(client, fake_orcid, priem_record):
 
 
 @pytest.mark.django_db
-def test_two_independent_proofs_give_l3(client, fake_orcid, priem_record):
+def test_two_independent_proofs_give_l3(
+    client, fake_orcid, priem_record, django_capture_on_commit_callbacks
+):
     jason = make_person("jason@ourresearch.org", "Jason Priem")
     sign_in(client, jason)
     client.post(
@@ -216,7 +218,8 @@ def test_two_independent_proofs_give_l3(client, fake_orcid, priem_record):
     assert Claim.objects.get().status == Claim.Status.PENDING
 
     orcid_sign_in(client, fake_orcid, PRIEM, orcid_claim_url(priem_record))
-    client.post(orcid_claim_url(priem_record))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(orcid_claim_url(priem_record))
 
     claim = Claim.objects.get()
     assert claim.status == Claim.Status.APPROVED and claim.level == 3

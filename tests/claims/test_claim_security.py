@@ -7,6 +7,7 @@ from django.urls import reverse
 from claims.models import Claim, Report
 from claims.services import claim_approve, claim_submit
 from profiles.models import Researcher
+from profiles.services import researcher_refresh_stats
 from tests.claims.conftest import make_person, sign_in
 from tests.conftest import DEMO_FEED, run_command
 from works.models import Authorship, Work
@@ -25,6 +26,7 @@ def owned_demo(owner):
     claim_approve(
         claim=claim, staff=make_person("boss@example.org", "Boss", staff=True), reason="Checked."
     )
+    researcher_refresh_stats(researcher_ids=[demo.pk])  # what the queued task does
     return Researcher.objects.get(pk=demo.pk)
 
 

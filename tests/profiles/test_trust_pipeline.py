@@ -46,14 +46,16 @@ def test_a_verified_follower_counts_after_the_periodic_refresh(demo):
 
 
 @pytest.mark.django_db
-def test_trust_flows_from_a_coauthor_who_verifies_their_record(client, demo):
+def test_trust_flows_from_a_coauthor_who_verifies_their_record(
+    client, demo, django_capture_on_commit_callbacks
+):
     hafner = Researcher.objects.get(slug="danijar-hafner")
     danijar = make_person("danijar@example.org", "Danijar Hafner")
     claim = claim_submit(user=danijar, researcher=hafner, kind="other", statement="Mine.")
     before = score(demo)
-    claim_approve(
-        claim=claim, staff=make_person("staff@example.org", "Staff", staff=True), reason="Checked."
-    )
+    staff = make_person("staff@example.org", "Staff", staff=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        claim_approve(claim=claim, staff=staff, reason="Checked.")
     demo.refresh_from_db()
     network = next(c for c in demo.trust_components if c["key"] == "network")
     assert network["value"] > 0
@@ -63,14 +65,17 @@ def test_trust_flows_from_a_coauthor_who_verifies_their_record(client, demo):
 
 
 @pytest.mark.django_db
-def test_an_upheld_report_lowers_the_score_and_a_dismissed_one_does_not(demo):
+def test_an_upheld_report_lowers_the_score_and_a_dismissed_one_does_not(
+    demo, django_capture_on_commit_callbacks
+):
     staff = make_person("staff@example.org", "Staff", staff=True)
     before = score(demo)
     dismissed = Report.objects.create(researcher=demo, kind="not-me", message="x")
     report_decide(report=dismissed, staff=staff, uphold=False)
     assert score(demo) == before
     upheld = Report.objects.create(researcher=demo, kind="not-me", message="y")
-    report_decide(report=upheld, staff=staff, uphold=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_decide(report=upheld, staff=staff, uphold=True)
     assert score(demo) == before - 10
     assert TrustHistory.objects.filter(researcher=demo).first().event == "report upheld"
 
