@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from bzpeer.lib.admin import ReadOnlyAdminMixin
 from claims.models import Claim, ClaimEvent, Evidence, Report
 
 
@@ -24,7 +25,7 @@ class ClaimEventInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only here: claims are decided on the staff review pages, which keep the log."""
 
     list_display = ["researcher", "claimant", "status", "level", "name_matches", "created_at"]
@@ -33,25 +34,13 @@ class ClaimAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Claim._meta.fields]
     inlines = [EvidenceInline, ClaimEventInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ClaimEvent)
-class ClaimEventAdmin(admin.ModelAdmin):
+class ClaimEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "claim", "action", "from_status", "to_status", "actor"]
     list_filter = ["action", "to_status", "created_at"]
     search_fields = ["claim__researcher__display_name", "actor__email", "reason"]
     readonly_fields = [f.name for f in ClaimEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -67,14 +56,8 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["claim", "kind", "is_proof", "summary", "created_at"]
     list_filter = ["kind", "is_proof"]
     search_fields = ["summary", "orcid", "email", "claim__researcher__display_name"]
     readonly_fields = [f.name for f in Evidence._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from bzpeer.lib.admin import ReadOnlyAdminMixin
 from bzpeer.lib.names import name_key, parse_name
 from profiles.models import (
     Block,
@@ -224,17 +225,11 @@ class ResearcherAdmin(admin.ModelAdmin):
 
 
 @admin.register(Follow)
-class FollowAdmin(admin.ModelAdmin):
+class FollowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "researcher", "created_at"]
     list_filter = ["created_at"]
     search_fields = ["user__email", "researcher__display_name"]
     raw_id_fields = ["user", "researcher"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def delete_model(self, request, obj):
         follow_delete(user=obj.user, researcher=obj.researcher)
@@ -253,34 +248,22 @@ class SlugRedirectAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResearcherChange)
-class ResearcherChangeAdmin(admin.ModelAdmin):
+class ResearcherChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "kind", "researcher", "other_name", "user", "reason"]
     list_filter = ["kind", "created_at"]
     search_fields = ["researcher__display_name", "other_name", "other_slug", "reason"]
     readonly_fields = [f.name for f in ResearcherChange._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "user", "kind", "text", "emailed_at", "read_at"]
     list_filter = ["kind", "created_at"]
     search_fields = ["user__email", "text"]
     readonly_fields = [f.name for f in Notification._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(NotificationSettings)
@@ -291,14 +274,8 @@ class NotificationSettingsAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
-class ReportedOnly:
+class ReportedOnly(ReadOnlyAdminMixin):
     """Conversations are private to their two people: staff see only reported ones."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Invitation)
@@ -332,7 +309,7 @@ class BlockAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrustHistory)
-class TrustHistoryAdmin(admin.ModelAdmin):
+class TrustHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "researcher",
@@ -344,9 +321,3 @@ class TrustHistoryAdmin(admin.ModelAdmin):
     list_filter = ["formula_version", "verification_level", "created_at"]
     search_fields = ["researcher__display_name", "event"]
     readonly_fields = [f.name for f in TrustHistory._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from bzpeer.lib.admin import ReadOnlyAdminMixin
 from profiles.services import researcher_refresh_stats
 from works.models import (
     AttributionDecision,
@@ -124,7 +125,7 @@ class SourceRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(AttributionDecision)
-class AttributionDecisionAdmin(admin.ModelAdmin):
+class AttributionDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "printed_name",
         "rule",
@@ -137,9 +138,3 @@ class AttributionDecisionAdmin(admin.ModelAdmin):
     list_filter = ["rule", "source", "created_at"]
     search_fields = ["printed_name", "external_id", "researcher__display_name", "detail"]
     raw_id_fields = ["researcher", "other"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
