@@ -116,3 +116,44 @@ def test_the_explanation_page_shows_no_private_evidence(client, demo):
     assert "approved by staff" in html and "Links and a statement" in html
     for private in ("tim@uni.example.org", "private.example.org", "Secret statement"):
         assert private not in html
+
+
+class _Undo(Exception):
+    """Rolls one generated case back, so the next starts from the same database."""
+
+
+@pytest.mark.django_db
+def test_unverified_followers_never_buy_more_than_a_point(demo):
+    from django.db import transaction
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from profiles.services import researcher_refresh_stats
+
+    @settings(
+        max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(verified=st.integers(0, 6), fans=st.integers(1, 1000))
+    def case(verified, fans):
+        try:
+            with transaction.atomic():
+                owners = User.objects.bulk_create(
+                    [User(email=f"v{i}@example.org") for i in range(verified)]
+                )
+                others = list(Researcher.objects.exclude(pk=demo.pk).order_by("id")[:verified])
+                for owner, record in zip(owners, others, strict=True):
+                    Researcher.objects.filter(pk=record.pk).update(owner=owner, claim_level=2)
+                Follow.objects.bulk_create([Follow(user=u, researcher=demo) for u in owners])
+                researcher_refresh_stats(researcher_ids=[demo.pk])
+                before = score(demo)
+                crowd = User.objects.bulk_create(
+                    [User(email=f"fan{i}@example.org") for i in range(fans)]
+                )
+                Follow.objects.bulk_create([Follow(user=u, researcher=demo) for u in crowd])
+                researcher_refresh_stats(researcher_ids=[demo.pk])
+                assert score(demo) - before <= 1
+                raise _Undo
+        except _Undo:
+            pass
+
+    case()
