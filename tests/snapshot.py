@@ -16,3 +16,26 @@ def database_snapshot() -> dict:
         )
     )
     return snapshot
+
+
+def dangling_references() -> dict[str, int]:
+    """Rows whose foreign key points at no row, for every foreign key of the site's tables:
+    empty when the database is whole."""
+    from django.apps import apps
+
+    dangling = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.app_label not in {"works", "profiles", "claims", "graph"}:
+            continue
+        for field in model._meta.concrete_fields:
+            if not field.is_relation:
+                continue
+            targets = field.related_model._default_manager.values("pk")
+            count = (
+                model._default_manager.exclude(**{f"{field.attname}__isnull": True})
+                .exclude(**{f"{field.attname}__in": targets})
+                .count()
+            )
+            if count:
+                dangling[f"{model._meta.db_table}.{field.column}"] = count
+    return dangling

@@ -121,6 +121,7 @@ class Resolver:
     coauthors: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     batch_pairs: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     new: list[Researcher] = field(default_factory=list)
+    created: set[int] = field(default_factory=set)  # pks of those saved by this resolver
     changed: dict[int, Researcher] = field(default_factory=dict)
     decisions: list[AttributionDecision] = field(default_factory=list)
     merged_away: set[int] = field(default_factory=set)
@@ -554,6 +555,7 @@ class Resolver:
             insert_models(Researcher, self.new)
             for researcher in self.new:
                 self.by_pk[researcher.pk] = researcher
+                self.created.add(researcher.pk)
             self.new = []
         live = [r for pk, r in self.changed.items() if pk not in self.merged_away]
         if live:

@@ -20,6 +20,7 @@ from bzpeer.lib.bulk import (
     copy_plain_rows,
     copy_rows,
     insert_models,
+    references_checked,
 )
 from bzpeer.lib.names import name_key, parse_name, title_key
 from bzpeer.lib.sources import Source
@@ -472,18 +473,27 @@ def _import_works(items: list[tuple[int, WorkRecord]], result: BatchResult) -> N
     resolver.save()
 
     rows = _lay_out_bylines(plans, old_bylines, resolver, institutions, result)
-    _insert_works([p.work for p in plans if p.is_new])
-    bulk_update_rows(Work, [p.work for p in plans if not p.is_new], _WORK_FIELDS)
     replaced = Authorship.objects.filter(
         work_id__in=[p.work.pk for p in plans if p.takes_byline and not p.is_new],
         pinned=False,  # corrections by an owner or staff stay as they are
     )
     result.touched_researchers.update(replaced.values_list("researcher_id", flat=True))
     replaced.delete()
-    _insert_authorships(rows)
-    _insert_identifiers(plans, taken)
-    _insert_topic_links(plans, topics)
-    _remember_sources([(p.record, p.work.pk, None) for p in plans], now)
+    # The rows below refer to works that are new or locked by _plan_works, to researchers
+    # created by this batch (unseen outside its transaction) and to the rows locked here, so
+    # they need no per-row foreign key checks (bzpeer/lib/bulk.py).
+    with references_checked(
+        (Researcher, {r.researcher.pk for r in rows} - resolver.created),
+        (Institution, {i for r in rows for i in r.institutions}),
+        (Venue, {p.work.venue_id for p in plans} - {None}),
+        (Topic, {topics[(t.scheme, t.code)] for p in plans for t in p.record.topics}),
+    ):
+        _insert_works([p.work for p in plans if p.is_new])
+        bulk_update_rows(Work, [p.work for p in plans if not p.is_new], _WORK_FIELDS)
+        _insert_authorships(rows)
+        _insert_identifiers(plans, taken)
+        _insert_topic_links(plans, topics)
+        _remember_sources([(p.record, p.work.pk, None) for p in plans], now)
     result.created += sum(1 for p in plans if p.is_new)
     result.updated += sum(1 for p in plans if not p.is_new)
 

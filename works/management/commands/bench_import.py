@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from bzpeer.lib.bulk import may_skip_row_triggers
 from works.importer import refresh_stale, run_import
 from works.sources import openalex
 
@@ -42,10 +43,12 @@ class Command(BaseCommand):
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         summary.researchers_refreshed = refreshed
         import_s, refresh_s = imported - started, finished - imported
+        checks = "per batch" if may_skip_row_triggers() else "row by row (README: Database role)"
         self.stdout.write(
             f"BENCH {file.name}: {works:,} works with {authorships:,} authorships imported in "
             f"{import_s:.1f} s = {works / import_s:,.0f} works/s "
-            f"({authorships / import_s:,.0f} authorships/s); peak memory {peak_mb:,.0f} MB"
+            f"({authorships / import_s:,.0f} authorships/s); peak memory {peak_mb:,.0f} MB; "
+            f"foreign keys checked {checks}"
         )
         self.stdout.write(
             f"refresh {file.name}: counts and trust of {refreshed:,} researchers in "
