@@ -5,6 +5,8 @@ database is retried record by record, so one bad record never takes good ones do
 """
 
 import gc
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -123,6 +125,49 @@ def _few_collections():
         gc.unfreeze()
 
 
+_CHUNK = 500
+_DONE = object()
+
+
+def _read_ahead(items: Iterator[Item], chunks: int = 2 * BATCH_SIZE // _CHUNK) -> Iterator[Item]:
+    """The items of ``items``, read by another thread up to ``chunks`` chunks ahead, so that
+    parsing the next records overlaps the database's work on the last batch. An exception in
+    the reader is raised here, after the items read before it."""
+    handoff: queue.Queue = queue.Queue(maxsize=chunks)
+    stop = threading.Event()
+
+    def produce() -> None:
+        chunk: list[Item] = []
+        try:
+            for item in items:
+                chunk.append(item)
+                if len(chunk) >= _CHUNK:
+                    handoff.put(chunk)
+                    chunk = []
+                    if stop.is_set():
+                        return
+            handoff.put(chunk)
+            handoff.put(_DONE)
+        except BaseException as exc:  # noqa: BLE001 (raised again by the consumer)
+            handoff.put(chunk)
+            handoff.put(exc)
+
+    reader = threading.Thread(target=produce, name="import-reader", daemon=True)
+    reader.start()
+    try:
+        while (chunk := handoff.get()) is not _DONE:
+            if isinstance(chunk, BaseException):
+                raise chunk
+            yield from chunk
+    finally:
+        stop.set()
+        while reader.is_alive():  # make room for a reader waiting to hand over a chunk
+            try:
+                handoff.get(timeout=0.1)
+            except queue.Empty:
+                pass
+
+
 def _import_file(path: Path, reader, report, summary: Summary) -> None:
     def problem(message: str) -> None:
         summary.skipped += 1
@@ -134,7 +179,7 @@ def _import_file(path: Path, reader, report, summary: Summary) -> None:
     try:
         if not path.is_file():
             raise FileFormatError(f"{path}: no such file")
-        for item in reader(path):
+        for item in _read_ahead(reader(path)):
             summary.records += 1
             if item.error is not None:
                 problem(f"{item.location}: {item.error}")

@@ -184,9 +184,13 @@ class WorkIdentifier(models.Model):
 class Authorship(models.Model):
     """One name in a work's byline, in order, as printed, linked to the researcher it names."""
 
-    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="authorships")
+    # No single-column indexes: (work, position) and (researcher, work) below serve both keys,
+    # and every index costs the importer a write per authorship.
+    work = models.ForeignKey(
+        Work, on_delete=models.CASCADE, related_name="authorships", db_index=False
+    )
     researcher = models.ForeignKey(
-        "profiles.Researcher", on_delete=models.CASCADE, related_name="authorships"
+        "profiles.Researcher", on_delete=models.CASCADE, related_name="authorships", db_index=False
     )
     position = models.PositiveIntegerField(help_text="0 is the first author.")
     printed_name = models.CharField(max_length=500)
