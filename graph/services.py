@@ -7,7 +7,7 @@ a few recent works of the closest collaborators: never the whole graph.
 import time
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -151,20 +151,33 @@ def _store(slice_id: int, researcher_id: int, result: dict, seconds: float) -> G
     return GraphSlice.objects.get(pk=slice_id)
 
 
+_MARK_STALE_SQL = """
+INSERT INTO {table} (researcher_id, state, version, nodes, edges, summary, error, requested_at)
+SELECT id, %(pending)s, 0, '[]', '[]', '{{}}', '', now() FROM unnest(%(ids)s::bigint[]) AS id
+ON CONFLICT (researcher_id) DO UPDATE SET state = %(stale)s, requested_at = now()
+WHERE {table}.state = ANY(%(built)s)
+"""
+
+
 def slices_mark_stale(*, researcher_ids) -> None:
     """Their works changed: existing slices are out of date, missing ones are wanted.
-    Cheap and set-based, so an import can call it for every batch; the periodic dispatcher
-    (graph.tasks.slices_dispatch) does the building, once per slice however many changes."""
-    ids = list(researcher_ids)
+    One set-based statement, so an import can call it for every batch; the periodic
+    dispatcher (graph.tasks.slices_dispatch) does the building, once per slice however many
+    changes. A slice already waiting keeps its place in the queue."""
+    ids = sorted(set(researcher_ids))
     if not ids:
         return
-    GraphSlice.objects.filter(
-        researcher_id__in=ids,
-        state__in=[GraphSlice.State.READY, GraphSlice.State.FAILED, GraphSlice.State.BUILDING],
-    ).update(state=GraphSlice.State.STALE, requested_at=timezone.now())
-    GraphSlice.objects.bulk_create(
-        [GraphSlice(researcher_id=pk) for pk in ids], ignore_conflicts=True
-    )
+    State = GraphSlice.State
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _MARK_STALE_SQL.format(table=GraphSlice._meta.db_table),
+            {
+                "ids": ids,
+                "pending": State.PENDING.value,
+                "stale": State.STALE.value,
+                "built": [State.READY.value, State.FAILED.value, State.BUILDING.value],
+            },
+        )
 
 
 def slice_retry(*, graph_slice: GraphSlice) -> None:

@@ -1,10 +1,12 @@
 """Slices built from the database, kept fresh, served, and never computed in a request."""
 
 import json
+from datetime import timedelta
 
 import networkx as nx
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from graph import tasks
 from graph.models import GraphSlice
@@ -163,3 +165,32 @@ def test_no_page_computes_a_graph(client, demo, monkeypatch):
     ]:
         assert client.get(url).status_code == 200, url
     assert client.post(reverse("graph:graph-retry", args=[demo.slug])).status_code == 302
+
+
+@pytest.mark.django_db
+def test_changed_works_queue_built_slices_again_and_waiting_ones_keep_their_place():
+    long_ago = timezone.now() - timedelta(days=3)
+    states = ["ready", "failed", "building", "pending", "stale"]
+    people = {state: ResearcherFactory() for state in [*states, "none"]}
+    for state in states:
+        GraphSlice.objects.create(researcher=people[state], state=state)
+    GraphSlice.objects.update(requested_at=long_ago)
+
+    slices_mark_stale(researcher_ids=[p.pk for p in people.values()])
+    slices_mark_stale(researcher_ids=[people["none"].pk])  # twice is harmless
+
+    found = {s.researcher_id: s for s in GraphSlice.objects.all()}
+    assert len(found) == 6
+    for state, expected in [
+        ("ready", "stale"),
+        ("failed", "stale"),
+        ("building", "stale"),
+        ("pending", "pending"),
+        ("stale", "stale"),
+        ("none", "pending"),
+    ]:
+        graph_slice = found[people[state].pk]
+        assert graph_slice.state == expected, state
+        assert (graph_slice.requested_at > long_ago) == (
+            state in {"ready", "failed", "building", "none"}
+        ), state
