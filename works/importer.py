@@ -87,8 +87,8 @@ def run_import(
     with _few_collections():
         for path in paths:
             _import_file(Path(path), reader, report, summary)
-    if summary.created + summary.updated >= ANALYZE_EVERY // 10:
-        analyze_tables()
+    if (summary.created + summary.updated) % ANALYZE_EVERY >= ANALYZE_EVERY // 10:
+        analyze_tables()  # unless the last batch just did
     if refresh:
         summary.researchers_refreshed = refresh_stale(report)
     return summary
