@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from claims.matching import email_domain_fits, name_fits
 from claims.models import Claim, ClaimEvent, Evidence, Report
-from profiles.models import Researcher, User
-from profiles.services import coauthor_ids, researcher_refresh_later
+from profiles.models import Notification, Researcher, User
+from profiles.services import coauthor_ids, notify, researcher_refresh_later
 
 
 class ClaimError(Exception):
@@ -283,9 +283,6 @@ def claim_revoke(*, claim: Claim, staff: User, reason: str) -> Claim:
 
 def _tell(claim: Claim, outcome: str) -> None:
     """Tell the claimant the decision, with its reason: on the site, and by email."""
-    from profiles.models import Notification
-    from profiles.services import notify
-
     notify(
         user=claim.claimant,
         kind=Notification.Kind.CLAIM_DECISION,
@@ -330,8 +327,6 @@ def merge_request(*, user: User, researcher: Researcher, other: Researcher) -> R
 @transaction.atomic
 def report_decide(*, report: Report, staff: User, uphold: bool) -> Report:
     """Staff uphold or dismiss a report. An upheld report about a record lowers its trust."""
-    from profiles.services import researcher_refresh_later
-
     if not staff.is_staff:
         raise ClaimError("Only staff decide reports.")
     report = Report.objects.select_for_update().get(pk=report.pk)

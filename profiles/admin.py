@@ -274,12 +274,9 @@ class NotificationSettingsAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
-class ReportedOnly(ReadOnlyAdminMixin):
-    """Conversations are private to their two people: staff see only reported ones."""
-
-
+# Conversations are private to their two people: staff see only reported ones, read-only.
 @admin.register(Invitation)
-class InvitationAdmin(ReportedOnly, admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "subject", "sender", "researcher", "status", "reported"]
     list_filter = ["status", "created_at"]
     search_fields = ["subject", "sender__email", "researcher__display_name"]
@@ -290,7 +287,7 @@ class InvitationAdmin(ReportedOnly, admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(ReportedOnly, admin.ModelAdmin):
+class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "author", "invitation"]
     list_filter = ["created_at"]
     search_fields = ["body", "author__email"]

@@ -1,7 +1,9 @@
 from celery import shared_task
 from django.db import OperationalError
+from django.utils import timezone
 
-from profiles.models import Researcher
+from profiles import emails
+from profiles.models import Follow, NotificationSettings, Researcher
 from profiles.services import REFRESH_CHUNK, researcher_refresh_stats
 
 
@@ -41,16 +43,12 @@ def researchers_refresh_stale() -> int:
 def notification_email(notification_id: int) -> bool:
     """Email one notification, if its person wants that kind of email. Idempotent: sent at
     most once (its emailed_at is claimed with a conditional update before sending)."""
-    from profiles import emails
-
     return emails.notification_send(notification_id=notification_id)
 
 
 @shared_task(name="profiles.weekly_digest_dispatch", soft_time_limit=100, time_limit=120)
 def weekly_digest_dispatch() -> int:
     """Weekly: one digest task per person who follows someone and wants the digest."""
-    from profiles.models import Follow, NotificationSettings
-
     opted_out = NotificationSettings.objects.filter(weekly_digest=False).values("user_id")
     users = Follow.objects.exclude(user__in=opted_out).values_list("user_id", flat=True).distinct()
     week = _week()
@@ -65,13 +63,9 @@ def weekly_digest_dispatch() -> int:
 def weekly_digest(user_id: int, week: str) -> bool:
     """One person's digest of the new works of the researchers they follow, for one week.
     Idempotent: a second run for the same week does nothing."""
-    from profiles import emails
-
     return emails.digest_send(user_id=user_id, week=week)
 
 
 def _week() -> str:
-    from django.utils import timezone
-
     year, week, _ = timezone.now().isocalendar()
     return f"{year}-W{week:02d}"

@@ -16,7 +16,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from profiles.models import (
     Researcher,
     User,
 )
+from profiles.services.researchers import researcher_refresh_stats
 
 INVITATIONS_PER_DAY = 5
 DECLINED_WAIT = timedelta(days=30)
@@ -265,11 +266,19 @@ def account_export(*, user: User) -> dict:
     def when(value):
         return value.isoformat() if value else None
 
-    claims = Claim.objects.filter(claimant=user).select_related("researcher")
-    conversations = Invitation.objects.involving(user).select_related("researcher")
+    claims = (
+        Claim.objects.filter(claimant=user)
+        .select_related("researcher")
+        .prefetch_related("evidence")
+    )
+    mine = Prefetch("messages", queryset=Message.objects.filter(author=user), to_attr="mine")
+    conversations = (
+        Invitation.objects.involving(user).select_related("researcher").prefetch_related(mine)
+    )
+    chosen = email_settings(user)
     return {
         "account": {"email": user.email, "name": user.name, "joined": when(user.date_joined)},
-        "email_settings": {k: getattr(email_settings(user), k) for k in NotificationSettings.KINDS},
+        "email_settings": {k: getattr(chosen, k) for k in NotificationSettings.KINDS},
         "follows": [
             {
                 "researcher": f.researcher.slug,
@@ -304,10 +313,7 @@ def account_export(*, user: User) -> dict:
                 "status": i.status,
                 "invitation": i.message if i.sender_id == user.pk else None,
                 "created": when(i.created_at),
-                "my_messages": [
-                    {"body": m.body, "sent": when(m.created_at)}
-                    for m in i.messages.filter(author=user)
-                ],
+                "my_messages": [{"body": m.body, "sent": when(m.created_at)} for m in i.mine],
             }
             for i in conversations
         ],
@@ -331,10 +337,12 @@ def account_export(*, user: User) -> dict:
 def account_delete(*, user: User) -> None:
     """Delete the account and what the person added: follows, claims, conversations,
     settings. The public bibliographic records stay as they were, unclaimed again."""
-    from profiles.services.researchers import researcher_refresh_stats
-
-    for follow in Follow.objects.filter(user=user).select_related("researcher"):
-        follow_delete(user=user, researcher=follow.researcher)
+    # Their follows go with the account; each record they followed loses one follower.
+    Researcher.objects.filter(follows__user=user).update(
+        followers_count=F("followers_count") - 1,
+        stats_stale=True,
+        stale_reason="a follower left",
+    )
     owned = list(Researcher.objects.filter(owner=user).values_list("pk", flat=True))
     Researcher.objects.filter(pk__in=owned).update(owner=None, claim_level=0)
     user.delete()
