@@ -46,3 +46,16 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def pending_site(live_server, transactional_db):
+    """The demo imported, its graph slices not built yet: a worker has not run."""
+    import io
+
+    from django.core.management import call_command
+
+    from tests.conftest import DEMO_FEED
+
+    call_command("import_arxiv", str(DEMO_FEED), stdout=io.StringIO())
+    return live_server

@@ -1,18 +1,5 @@
-import io
-
-import pytest
-from django.core.management import call_command
-
 from graph.services import slice_build
 from profiles.models import Researcher
-from tests.conftest import DEMO_FEED
-
-
-@pytest.fixture
-def pending_site(live_server, transactional_db):
-    """The demo imported, its graph slices not built yet: a worker has not run."""
-    call_command("import_arxiv", str(DEMO_FEED), stdout=io.StringIO())
-    return live_server
 
 
 def test_the_graph_fills_in_without_a_reload_and_the_explorer_opens_in_place(page, pending_site):

@@ -3,14 +3,11 @@ import io
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import DEMO_FEED
-
 
 @pytest.fixture
-def demo_site(live_server, transactional_db):
-    call_command("import_arxiv", str(DEMO_FEED), stdout=io.StringIO())
+def demo_site(pending_site):
     call_command("build_graphs", stdout=io.StringIO())  # as make run does
-    return live_server
+    return pending_site
 
 
 def test_a_visitor_reads_the_demo_profile(page, demo_site):

@@ -1,28 +1,10 @@
-import io
 from datetime import timedelta
 
-import pytest
-from allauth.account.models import EmailAddress
-from django.core.management import call_command
 from django.utils import timezone
 
 from profiles.models import Researcher
-from tests.conftest import DEMO_FEED, run_command
-from tests.factories import UserFactory
-
-PASSWORD = "a long and unusual passphrase"
-
-
-@pytest.fixture
-def site(live_server, transactional_db):
-    call_command("import_arxiv", str(DEMO_FEED), stdout=io.StringIO())
-    return live_server
-
-
-def person(email, name, **extra):
-    user = UserFactory(email=email, name=name, password=PASSWORD, **extra)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
+from tests.claims.conftest import PASSWORD, make_person
+from tests.conftest import run_command
 
 
 def log_in(browser, base, email):
@@ -36,11 +18,11 @@ def log_in(browser, base, email):
     return page
 
 
-def test_follow_see_new_work_invite_accept_and_talk(browser, site, tmp_path):
-    base = site.url
-    ana = person("ana@example.org", "Ana Reader")
+def test_follow_see_new_work_invite_accept_and_talk(browser, pending_site, tmp_path):
+    base = pending_site.url
+    ana = make_person("ana@example.org", "Ana Reader")
     type(ana).objects.filter(pk=ana.pk).update(date_joined=timezone.now() - timedelta(days=10))
-    danijar = person("danijar@example.org", "Danijar Hafner")
+    danijar = make_person("danijar@example.org", "Danijar Hafner")
     Researcher.objects.filter(slug="danijar-hafner").update(
         owner=danijar, claim_level=2, open_to_collaborate=True, collaboration_topics="world models"
     )

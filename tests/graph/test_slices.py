@@ -43,10 +43,9 @@ def test_the_demo_researchers_slice(demo):
 
 @pytest.mark.django_db
 def test_a_build_never_runs_twice_at_once(demo):
-    GraphSlice.objects.filter(researcher=demo).update(state=GraphSlice.State.BUILDING)
-    from django.utils import timezone
-
-    GraphSlice.objects.filter(researcher=demo).update(started_at=timezone.now())
+    GraphSlice.objects.filter(researcher=demo).update(
+        state=GraphSlice.State.BUILDING, started_at=timezone.now()
+    )
     assert slice_build(researcher_id=demo.pk) is None
     assert GraphSlice.objects.get(researcher=demo).version == 1
 

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from profiles.models import Researcher
+from profiles.services import invitation_send
 from tests.claims.conftest import make_person
 
 
@@ -31,3 +32,9 @@ def people(demo):
         "demo": Researcher.objects.get(pk=demo.pk),
         "hafner": Researcher.objects.get(slug="danijar-hafner"),
     }
+
+
+def invite(sender, researcher, message="Shall we work on this?", **extra):
+    return invitation_send(
+        sender=sender, researcher=researcher, subject="World models", message=message, **extra
+    )

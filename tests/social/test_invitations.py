@@ -13,22 +13,12 @@ from profiles.services import (
     InvitationError,
     invitation_accept,
     invitation_decline,
-    invitation_send,
     message_send,
 )
 from tests.claims.conftest import make_person
 from tests.factories import UserFactory
+from tests.social.conftest import invite
 from works.models import Work
-
-
-def invite(sender, researcher, **extra):
-    return invitation_send(
-        sender=sender,
-        researcher=researcher,
-        subject="World models",
-        message="Shall we work on this?",
-        **extra,
-    )
 
 
 def act(client, invitation, action, **data):

@@ -6,21 +6,17 @@ from django.urls import reverse
 
 from profiles import tasks
 from profiles.models import Notification, NotificationSettings
-from profiles.services import follow_create, invitation_send
+from profiles.services import follow_create
+from tests.social.conftest import invite
 
 
-def invite(people):
-    return invitation_send(
-        sender=people["ana"],
-        researcher=people["hafner"],
-        subject="World models",
-        message="Shall we?",
-    )
+def invite_hafner(people):
+    return invite(people["ana"], people["hafner"], message="Shall we?")
 
 
 @pytest.mark.django_db
 def test_notifications_show_on_the_site_and_are_marked_read(client, people):
-    invite(people)
+    invite_hafner(people)
     client.force_login(people["danijar"])
     html = client.get(reverse("profiles:notifications")).content.decode()
     assert "Ana Reader invites you to collaborate: World models" in html
@@ -38,7 +34,7 @@ def test_each_person_chooses_which_emails_they_get(
         {"new_follower": "on", "reply": "on", "claim_decision": "on", "weekly_digest": "on"},
     )  # invitations off
     with django_capture_on_commit_callbacks(execute=True):
-        invite(people)
+        invite_hafner(people)
     assert mail.outbox == []
     assert Notification.objects.filter(user=people["danijar"], kind="invitation").exists()
 
@@ -48,7 +44,7 @@ def test_every_email_has_a_one_click_unsubscribe_link(
     client, people, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        invite(people)
+        invite_hafner(people)
     email = mail.outbox[-1]
     link = re.search(r"https?://[^/\s]+(/notifications/unsubscribe/\S+/)", email.body).group(1)
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -68,7 +64,7 @@ def test_an_email_is_sent_once_however_often_the_task_runs(
     people, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        invite(people)
+        invite_hafner(people)
     note = Notification.objects.get()
     tasks.notification_email.delay(note.pk)
     assert len(mail.outbox) == 1

@@ -5,17 +5,16 @@ from django.urls import reverse
 
 from claims.models import Claim
 from profiles.models import Follow, Invitation, Researcher, User
-from profiles.services import follow_create, invitation_accept, invitation_send, message_send
+from profiles.services import follow_create, invitation_accept, message_send
 from tests.claims.conftest import sign_in
+from tests.social.conftest import invite
 
 
 @pytest.mark.django_db
 def test_a_person_downloads_everything_they_added(client, people):
     ana = people["ana"]
     follow_create(user=ana, researcher=people["hafner"])
-    invitation = invitation_send(
-        sender=ana, researcher=people["hafner"], subject="World models", message="Shall we?"
-    )
+    invitation = invite(ana, people["hafner"], message="Shall we?")
     invitation_accept(invitation=invitation, user=people["danijar"])
     message_send(invitation=invitation, user=ana, body="My words.")
     message_send(invitation=invitation, user=people["danijar"], body="His words.")
