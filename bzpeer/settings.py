@@ -138,8 +138,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "profiles.researchers_refresh_stale",
         "schedule": 600.0,
     },
-    # Builds waiting graph slices: changes within the interval make one build, not many.
-    # And a nightly pass over whatever is still stale.
+    # And a nightly pass over whatever trust scores are still stale.
     "nightly-trust-pass": {
         "task": "profiles.researchers_refresh_stale",
         "schedule": crontab(minute=30, hour=3),
@@ -148,6 +147,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "profiles.weekly_digest_dispatch",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
+    # Builds waiting graph slices: changes within the interval make one build, not many.
     "build-waiting-graph-slices": {
         "task": "graph.slices_dispatch",
         "schedule": 30.0,

@@ -262,22 +262,6 @@ class Follow(models.Model):
         return f"{self.user} follows {self.researcher}"
 
 
-class NotificationSettings(models.Model):
-    """Which emails a person gets. Every email also carries a one-click unsubscribe link."""
-
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="email_settings")
-    new_follower = models.BooleanField("A new follower of my record", default=True)
-    invitation = models.BooleanField("A new invitation to collaborate", default=True)
-    reply = models.BooleanField("A reply in a conversation", default=True)
-    claim_decision = models.BooleanField("A decision on my claim", default=True)
-    weekly_digest = models.BooleanField("A weekly digest of new work", default=True)
-
-    KINDS = ["new_follower", "invitation", "reply", "claim_decision", "weekly_digest"]
-
-    def __str__(self) -> str:
-        return f"Email settings of {self.user}"
-
-
 class Notification(models.Model):
     """Something a person should know, shown on the site and, if they wish, emailed."""
 
@@ -306,6 +290,22 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class NotificationSettings(models.Model):
+    """Which emails a person gets. Every email also carries a one-click unsubscribe link."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="email_settings")
+    new_follower = models.BooleanField("A new follower of my record", default=True)
+    invitation = models.BooleanField("A new invitation to collaborate", default=True)
+    reply = models.BooleanField("A reply in a conversation", default=True)
+    claim_decision = models.BooleanField("A decision on my claim", default=True)
+    weekly_digest = models.BooleanField("A weekly digest of new work", default=True)
+
+    KINDS = list(Notification.Kind.values)  # one boolean field above for each
+
+    def __str__(self) -> str:
+        return f"Email settings of {self.user}"
 
 
 class InvitationQuerySet(models.QuerySet):

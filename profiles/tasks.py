@@ -26,9 +26,14 @@ def researchers_refresh_stale() -> int:
     ids = list(
         Researcher.objects.filter(stats_stale=True).order_by("id").values_list("id", flat=True)
     )
-    for start in range(0, len(ids), REFRESH_CHUNK):
-        researchers_refresh.delay(ids[start : start + REFRESH_CHUNK])
+    refresh_in_chunks(ids)
     return len(ids)
+
+
+def refresh_in_chunks(ids: list[int], event: str = "") -> None:
+    """One refresh task per chunk of these researchers."""
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        researchers_refresh.delay(ids[start : start + REFRESH_CHUNK], event)
 
 
 @shared_task(

@@ -121,27 +121,32 @@ JOIN profiles_researcher v ON v.id = b.researcher_id AND v.claim_level >= 2
 WHERE a.researcher_id = ANY(%(ids)s) AND NOT a.hidden AND NOT b.hidden
 """
 
-# Coauthor links among everyone on one researcher's works (bylines of at most 100).
+# Coauthor links among everyone on each researcher's works (bylines of at most 100).
 _TIES_SQL = """
-SELECT x.researcher_id, y.researcher_id, SUM(1.0 / (w.authors_count - 1))
+SELECT a.researcher_id, x.researcher_id, y.researcher_id, SUM(1.0 / (w.authors_count - 1))
 FROM works_authorship a
 JOIN works_work w ON w.id = a.work_id AND w.authors_count BETWEEN 2 AND 100
 JOIN works_authorship x ON x.work_id = a.work_id AND NOT x.hidden
 JOIN works_authorship y ON y.work_id = a.work_id AND NOT y.hidden
      AND x.researcher_id < y.researcher_id
-WHERE a.researcher_id = %(id)s AND NOT a.hidden
-GROUP BY x.researcher_id, y.researcher_id
+WHERE a.researcher_id = ANY(%(ids)s) AND NOT a.hidden
+GROUP BY a.researcher_id, x.researcher_id, y.researcher_id
 """
 
 
-def _network_trust(cursor, researcher_id: int) -> float:
-    cursor.execute(_TIES_SQL, {"id": researcher_id})
-    ties = [(a, b, float(weight)) for a, b, weight in cursor.fetchall()]
-    people = {p for a, b, _ in ties for p in (a, b)}
+def _network_trust(cursor, researcher_ids: list[int]) -> dict[int, float]:
+    """The network trust of each of these researchers, in two queries for them all."""
+    if not researcher_ids:
+        return {}
+    cursor.execute(_TIES_SQL, {"ids": researcher_ids})
+    ties: dict[int, list[tuple[int, int, float]]] = {pk: [] for pk in researcher_ids}
+    for researcher_id, a, b, weight in cursor.fetchall():
+        ties[researcher_id].append((a, b, float(weight)))
+    people = {p for links in ties.values() for a, b, _ in links for p in (a, b)}
     verified = set(
         Researcher.objects.filter(pk__in=people, claim_level__gte=2).values_list("pk", flat=True)
     )
-    return trust.network_trust(researcher_id, ties, verified)
+    return {pk: trust.network_trust(pk, links, verified) for pk, links in ties.items()}
 
 
 @transaction.atomic
@@ -164,7 +169,7 @@ def _refresh_chunk(ids: list[int], event: str = "") -> None:
         cursor.execute(_REPORTS_SQL, params)
         reports = dict(cursor.fetchall())
         cursor.execute(_NEAR_VERIFIED_SQL, params)
-        network = {row[0]: _network_trust(cursor, row[0]) for row in cursor.fetchall()}
+        network = _network_trust(cursor, [row[0] for row in cursor.fetchall()])
 
     now = timezone.now()
     rows, history = [], []
@@ -526,9 +531,8 @@ def researcher_refresh_later(*, researcher_ids, event: str) -> None:
     researcher_mark_stale(researcher_ids=ids, reason=event)
 
     def queue() -> None:
-        from profiles.tasks import researchers_refresh
+        from profiles.tasks import refresh_in_chunks  # the tasks module imports this one
 
-        for start in range(0, len(ids), REFRESH_CHUNK):
-            researchers_refresh.delay(ids[start : start + REFRESH_CHUNK], event)
+        refresh_in_chunks(ids, event)
 
     transaction.on_commit(queue)
