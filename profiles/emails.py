@@ -9,7 +9,7 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles.models import Follow, Notification, User
+from profiles.models import Follow, Notification, NotificationSettings, User
 
 UNSUBSCRIBE_SALT = "bzpeer.unsubscribe"
 
@@ -20,9 +20,13 @@ def unsubscribe_url(user: User, kind: str) -> str:
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str]:
-    """(user id, kind) from a link we signed; signing.BadSignature for anything else."""
+    """(user id, kind) from a link we signed; signing.BadSignature or ValueError for
+    anything else."""
     data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    return int(data["u"]), str(data["k"])
+    kind = str(data["k"])
+    if kind not in NotificationSettings.KINDS:
+        raise ValueError(f"no such kind of email: {kind}")
+    return int(data["u"]), kind
 
 
 def _send(user: User, kind: str, subject: str, body: str) -> None:

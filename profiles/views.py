@@ -45,7 +45,7 @@ from profiles.services import (
     message_send,
     researcher_update,
 )
-from profiles.services.social import account_delete, account_export, validate_settings_kind
+from profiles.services.social import account_delete, account_export
 from works.models import Authorship, Work
 
 WORKS_PER_PAGE = 20
@@ -310,8 +310,7 @@ def unsubscribe(request, token):
     programs send for one-click unsubscribe) turns that kind of email off."""
     try:
         user_id, kind = read_unsubscribe_token(token)
-        validate_settings_kind(kind)
-    except (signing.BadSignature, ValidationError, KeyError, ValueError) as exc:
+    except (signing.BadSignature, KeyError, ValueError) as exc:
         raise Http404("This unsubscribe link is not valid.") from exc
     user = get_object_or_404(User, pk=user_id)
     label = NotificationSettings._meta.get_field(kind).verbose_name

@@ -154,7 +154,7 @@ def lock_references(model, ids) -> None:
         )
         found = {row[0] for row in cursor.fetchall()}
     if len(found) < len(wanted):
-        missing = [pk for pk in wanted if pk not in found]
+        missing = [key for key in wanted if key not in found]
         raise IntegrityError(f"{table}: rows {missing[:10]} referenced by the batch are gone")
 
 

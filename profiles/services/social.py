@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch
 from django.urls import reverse
@@ -252,11 +252,6 @@ def invitation_report(*, invitation: Invitation, user: User, reason: str):
             f"{reason.strip()[:4000]}"
         ),
     )
-
-
-def validate_settings_kind(kind: str) -> None:
-    if kind not in NotificationSettings.KINDS:
-        raise ValidationError("Unknown kind of email.")
 
 
 def account_export(*, user: User) -> dict:
