@@ -3,10 +3,7 @@ benchmark command."""
 
 import gzip
 import json
-import os
 import statistics
-import subprocess
-import sys
 from collections import Counter
 from itertools import combinations
 from pathlib import Path
@@ -16,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 
 from bzpeer.lib import bulk
 from profiles.models import Researcher
-from tests.conftest import run_command
+from tests.conftest import run_benchmark, run_command
 from tests.factories import ResearcherFactory
 from tests.snapshot import dangling_references, database_snapshot
 from works.models import Authorship, Work
@@ -158,19 +155,8 @@ def test_a_referenced_row_cannot_be_deleted_until_the_batch_commits():
 
 
 def test_the_benchmark_prints_works_per_second_and_peak_memory(synthetic):
-    """`make bench-import` runs this command; it works in its own throwaway database."""
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "benchmark-only"}
-    done = subprocess.run(  # noqa: S603 (a fixed command line)
-        [sys.executable, "manage.py", "bench_import", str(synthetic)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
+    """`make bench-import` runs this command."""
+    lines = run_benchmark("bench_import", synthetic)
     bench = next(line for line in lines if line.startswith("BENCH"))
     assert "600 works with" in bench
     assert " works/s " in bench

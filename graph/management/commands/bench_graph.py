@@ -1,14 +1,13 @@
 import random
 import resource
 import time
-import uuid
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client, override_settings
 
-from bzpeer.lib.bulk import allocate_ids, copy_rows
+from bzpeer.lib.benchmark import throwaway_database
+from bzpeer.lib.bulk import copy_rows, insert_models
 from graph.services import slice_build
 from profiles.models import Researcher
 from works.models import Authorship, Topic, Work
@@ -26,14 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--coauthors", type=int, default=5_000)
 
     def handle(self, *args, works, coauthors, **options):
-        creation = connection.creation
-        old_name = connection.settings_dict["NAME"]
-        connection.settings_dict["TEST"]["NAME"] = f"{old_name}_bench_graph"
-        creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        try:
+        with throwaway_database("bench_graph"):
             self._run(works, coauthors)
-        finally:
-            creation.destroy_test_db(old_name, verbosity=0)
 
     def _run(self, works: int, coauthors: int) -> None:
         researcher = self._data(works, coauthors)
@@ -86,73 +79,37 @@ class Command(BaseCommand):
             [Topic(scheme="openalex", code=f"T{i}", name=f"Topic {i}") for i in range(50)]
         )
         weights = [rng.paretovariate(1.3) for _ in people]
-        total = works + coauthors
-        work_ids = allocate_ids(Work, total)
-        now = date(2025, 1, 1)
-        rows, bylines, links = [], [], []
-        for index, work_id in enumerate(work_ids):
-            year = rng.randint(2000, 2025)
-            mine = index < works
-            if mine:
+        objects, bylines = [], []
+        for index in range(works + coauthors):
+            if index < works:
                 team = {
                     p.pk
                     for p in rng.choices(people, weights, k=max(1, int(rng.lognormvariate(1, 0.6))))
                 }
-                byline = [me.pk, *sorted(team)]
+                bylines.append([me.pk, *sorted(team)])
             else:
-                byline = [people[index - works].pk]
-            rows.append(
-                (
-                    work_id,
-                    f"Work {index}",
-                    f"work {index}",
-                    "",
-                    "article",
-                    None,
-                    year,
-                    None,
-                    None,
-                    None,
-                    "",
-                    len(byline),
-                    [],
-                    "openalex",
-                    "openalex",
-                    uuid.uuid4(),
-                    now,
-                    now,
+                bylines.append([people[index - works].pk])
+            objects.append(
+                Work(
+                    title=f"Work {index}",
+                    title_key=f"work {index}",
+                    kind="article",
+                    publication_year=rng.randint(2000, 2025),
+                    authors_count=len(bylines[-1]),
+                    primary_source="openalex",
+                    byline_source="openalex",
                 )
             )
-            bylines.extend((work_id, pk, position) for position, pk in enumerate(byline))
-            links.append((work_id, topics[(index * 7) % len(topics)].pk))
-        copy_rows(
-            Work._meta.db_table,
-            [
-                "id",
-                "title",
-                "title_key",
-                "abstract",
-                "kind",
-                "publication_date",
-                "publication_year",
-                "first_posted",
-                "arxiv_version",
-                "venue_id",
-                "journal_ref",
-                "authors_count",
-                "sources",
-                "primary_source",
-                "byline_source",
-                "public_id",
-                "created_at",
-                "updated_at",
-            ],
-            rows,
-        )
+        insert_models(Work, objects)
+        links = [(w.pk, topics[(i * 7) % len(topics)].pk) for i, w in enumerate(objects)]
         copy_rows(
             Authorship._meta.db_table,
             ["work_id", "researcher_id", "position", "printed_name", "pinned", "hidden"],
-            ((w, r, p, "Name", False, False) for w, r, p in bylines),
+            (
+                (work.pk, pk, position, "Name", False, False)
+                for work, byline in zip(objects, bylines, strict=True)
+                for position, pk in enumerate(byline)
+            ),
         )
         copy_rows(Work.topics.through._meta.db_table, ["work_id", "topic_id"], links)
         with connection.cursor() as cursor:

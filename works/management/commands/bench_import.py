@@ -3,8 +3,8 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
-from django.db import connection
 
+from bzpeer.lib.benchmark import throwaway_database
 from bzpeer.lib.bulk import may_skip_row_triggers
 from works.importer import refresh_stale, run_import
 from works.sources import openalex
@@ -20,14 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
 
     def handle(self, *args, file, **options):
-        creation = connection.creation
-        old_name = connection.settings_dict["NAME"]
-        connection.settings_dict["TEST"]["NAME"] = f"{old_name}_bench"  # apart from the tests'"
-        creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        try:
+        with throwaway_database("bench"):  # apart from the tests' database
             self._run(file)
-        finally:
-            creation.destroy_test_db(old_name, verbosity=0)
 
     def _run(self, file: Path) -> None:
         from works.models import Authorship, Work
