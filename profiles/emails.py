@@ -9,7 +9,7 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles.models import Follow, Notification, NotificationSettings, User
+from profiles.models import Notification, NotificationSettings, User
 
 UNSUBSCRIBE_SALT = "bzpeer.unsubscribe"
 
@@ -67,14 +67,9 @@ def digest_send(*, user_id: int, week: str) -> bool:
     user = User.objects.filter(pk=user_id).first()
     if user is None or not email_settings(user).weekly_digest:
         return False
-    followed = Follow.objects.filter(user=user).values("researcher_id")
     new = (
-        Work.objects.filter(
-            authorships__researcher__in=followed,
-            authorships__hidden=False,
-            created_at__gte=timezone.now() - timedelta(days=7),
-        )
-        .distinct()
+        Work.objects.by_followed(user)
+        .filter(created_at__gte=timezone.now() - timedelta(days=7))
         .newest_first()[:30]
     )
     lines = [

@@ -63,6 +63,20 @@ def home(request):
     return render(request, "profiles/home.html", {"query": query, "page": page})
 
 
+def _listed(works):
+    """Works as a list shows them: newest first, with venue, identifiers and the first
+    names of the byline, in a fixed number of queries."""
+    byline = Authorship.objects.select_related("researcher").order_by("position")
+    return (
+        works.newest_first()
+        .select_related("venue")
+        .prefetch_related(
+            Prefetch("authorships", queryset=byline[:AUTHORS_SHOWN], to_attr="byline"),
+            "identifiers",
+        )
+    )
+
+
 def researcher_detail(request, slug, explorer=False):
     """The profile; with ``explorer`` (its /graph/ address) the graph explorer is open."""
     researcher = (
@@ -70,16 +84,7 @@ def researcher_detail(request, slug, explorer=False):
     )
     if researcher is None:
         return _redirect_old_slug(slug)
-    byline = Authorship.objects.select_related("researcher").order_by("position")
-    works = (
-        Work.objects.by_researcher(researcher)
-        .newest_first()
-        .select_related("venue")
-        .prefetch_related(
-            Prefetch("authorships", queryset=byline[:AUTHORS_SHOWN], to_attr="byline"),
-            "identifiers",
-        )
-    )
+    works = _listed(Work.objects.by_researcher(researcher))
     paginator = KnownCountPaginator(works, WORKS_PER_PAGE, count=researcher.works_count)
     page = page_or_last(paginator, request.GET.get("page"))
     signed_in = request.user.is_authenticated
@@ -264,18 +269,7 @@ def followers(request, slug):
 @login_required
 def feed(request):
     """New works by the researchers this person follows, newest first."""
-    followed = Follow.objects.filter(user=request.user).values("researcher_id")
-    byline = Authorship.objects.select_related("researcher").order_by("position")
-    works = (
-        Work.objects.filter(authorships__researcher__in=followed, authorships__hidden=False)
-        .distinct()
-        .newest_first()
-        .select_related("venue")
-        .prefetch_related(
-            Prefetch("authorships", queryset=byline[:AUTHORS_SHOWN], to_attr="byline"),
-            "identifiers",
-        )
-    )
+    works = _listed(Work.objects.by_followed(request.user))
     page = page_or_last(Paginator(works, WORKS_PER_PAGE), request.GET.get("page"))
     return render(request, "profiles/feed.html", {"page": page})
 

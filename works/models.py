@@ -55,6 +55,13 @@ class WorkQuerySet(models.QuerySet):
         """Works on the researcher's public list: hidden ones are left out."""
         return self.filter(authorships__researcher=researcher, authorships__hidden=False)
 
+    def by_followed(self, user):
+        """Works on the public lists of the researchers ``user`` follows, each once."""
+        followed = user.follows.values("researcher_id")
+        return self.filter(
+            authorships__researcher__in=followed, authorships__hidden=False
+        ).distinct()
+
     def identified_by(self, scheme: str, value: str):
         """The work with this identifier (``scheme`` is doi, arxiv or openalex)."""
         return self.filter(identifiers__scheme=scheme, identifiers__value=value)
