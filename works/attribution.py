@@ -510,11 +510,8 @@ class Resolver:
         )[:500]
         if keep.pk and other.pk:
             self.save()  # pending rows first: the merge moves rows in the database
-            researcher_merge(
-                keep=Researcher.objects.get(pk=keep.pk),
-                remove=Researcher.objects.get(pk=other.pk),
-                reason=reason,
-            )
+            stored = Researcher.objects.in_bulk([keep.pk, other.pk])
+            researcher_merge(keep=stored[keep.pk], remove=stored[other.pk], reason=reason)
             # The merge moved the other's identifiers and names onto the one kept.
             fresh = _load(_LOAD_SQL + "WHERE id = %s", [keep.pk])[0]
             for name in _COLUMNS:
