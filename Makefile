@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install migrate demo run test check lint fmt clean bench-import bench-graph
+.PHONY: help install migrate demo run test check lint fmt clean bench-import bench-graph bench-load
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,7 +39,8 @@ check: install ## Lint and check for missing migrations
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
-BENCH_ENV := DEBUG=0 SECRET_KEY=benchmark-only
+BENCH_ENV := DEBUG=0 SECRET_KEY=benchmark-only-not-a-secret-0123456789abcdefghijklmnop \
+	SITE_URL=http://127.0.0.1:8000 SECURE_SSL_REDIRECT=0
 
 bench-import: install ## Import 20,000 then 200,000 synthetic works into a fresh database; print rates and memory
 	@for n in 20000 200000; do \
@@ -49,6 +50,9 @@ bench-import: install ## Import 20,000 then 200,000 synthetic works into a fresh
 
 bench-graph: install ## Build the graph slice of a researcher with 10,000 works and 5,000 coauthors; print time and memory
 	$(BENCH_ENV) $(PY) manage.py bench_graph | grep '^BENCH'
+
+bench-load: install ## 100 visitors for 60 s against gunicorn on the embedded default; print requests, errors, latency percentiles
+	$(BENCH_ENV) $(PY) manage.py bench_load
 
 fmt: install ## Format the code
 	$(VENV)/bin/ruff format .

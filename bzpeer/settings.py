@@ -19,17 +19,24 @@ environ.Env.read_env(BASE_DIR / ".env")
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-only-used-with-debug-on"  # noqa: S105
+if not DEBUG and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")
+):
+    # The same rule as Django's deploy check (security.W009), but refused, not warned about.
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set when DEBUG is off: 50 or more random characters, e.g. from "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
+SECRET_KEY = SECRET_KEY or "insecure-development-key-only-used-with-debug-on"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if not SITE_URL:
+    raise ImproperlyConfigured("SITE_URL must be set when DEBUG is off, e.g. https://bzpeer.org.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "bzpeer.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,6 +53,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "template_partials",
     "django_htmx",
+    "csp",
     "profiles",
     "works",
     "graph",
@@ -59,8 +67,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bzpeer.middleware.BrokerRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "profiles.middleware.StaffTwoFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -99,13 +109,33 @@ else:
         }
     }
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections, not Django
-DATABASES["default"]["OPTIONS"] = {
-    "pool": {
-        "min_size": env.int("DATABASE_POOL_MIN", default=1),
-        "max_size": env.int("DATABASE_POOL_MAX", default=10),
-        "timeout": 10,
+# No check before each use: with one, a request that draws a connection broken by a
+# PostgreSQL restart waits out the pool's timeout and fails anyway; without, it fails at
+# once (a 503) and the pool drops that connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    {
+        "connect_timeout": 2,
+        "pool": {
+            "min_size": env.int("DATABASE_POOL_MIN", default=1),
+            "max_size": env.int("DATABASE_POOL_MAX", default=10),
+            # The longest a request waits for a connection: with PostgreSQL down it then
+            # answers 503 (bzpeer.views) instead of holding a gunicorn worker.
+            "timeout": 0.5,
+            # A failing reconnection gives up soon, so the next request starts a fresh one:
+            # the site is back within a second or two of PostgreSQL, not after long backoff.
+            "reconnect_timeout": 2,
+        },
     }
-}
+)
+# Unset (imports, migrations, Celery tasks): no limit. bzpeer/wsgi.py sets one for the web.
+DATABASE_STATEMENT_TIMEOUT = env.str("DATABASE_STATEMENT_TIMEOUT", default="")
+if DATABASE_STATEMENT_TIMEOUT:
+    DATABASES["default"]["OPTIONS"]["options"] = (
+        f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}"
+    )
+# The load balancer's probes answer over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "profiles.User"
 
@@ -114,10 +144,12 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down is a cache miss, not an error (bzpeer/lib/cache.py).
+            "BACKEND": "bzpeer.lib.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "bzpeer",
             "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -128,6 +160,23 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A worker that dies mid-task leaves its message unacknowledged: delivered again, not lost.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Longer than any task's time limit (the longest: 600 s), so a message is delivered again
+    # only when the worker that took it is gone.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # With the broker down or hung, .delay() fails within about two seconds (the request
+    # then answers 503) instead of waiting for ever.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 1,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -151,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
     "build-waiting-graph-slices": {
         "task": "graph.slices_dispatch",
         "schedule": 30.0,
+    },
+    # Emails whose task was never queued (the broker was down after the commit) go out here.
+    "email-unsent-notifications": {
+        "task": "profiles.notifications_email_unsent",
+        "schedule": 300.0,
     },
 }
 
@@ -182,7 +236,16 @@ ACCOUNT_RATE_LIMITS = {
     # BZPEER's own actions, counted the same way:
     "claim": "10/h/user",
     "report": "20/h/ip",
+    # Limits a real person never meets, which stop a script.
+    "message": "20/m/user,300/d/user",
+    "follow": "60/m/user,1000/d/user",
 }
+# Past this many failed passwords for one account in LOGIN_FAILURES_PERIOD seconds, signing
+# in to it also needs a code emailed to its owner: guessing from many addresses gets
+# nowhere, and the owner is never locked out (profiles.adapters.AccountAdapter).
+LOGIN_FAILURES_BEFORE_CODE = env.int("LOGIN_FAILURES_BEFORE_CODE", default=5)
+LOGIN_FAILURES_PERIOD = 3600
+ACCOUNT_ADAPTER = "profiles.adapters.AccountAdapter"
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_REAUTHENTICATION_REQUIRED = True  # before changing email addresses or password
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
@@ -225,6 +288,7 @@ EMAIL_HOST_USER = EMAIL_CONFIG.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = EMAIL_CONFIG.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = EMAIL_CONFIG.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = EMAIL_CONFIG.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 30  # a mail server that hangs never holds a worker for ever
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="BZPEER <noreply@bzpeer.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -258,6 +322,31 @@ if env.bool("SECURE_COOKIES", default=not DEBUG):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
+# HTTPS only in production: redirect plain HTTP, and tell browsers to remember (HSTS).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+
+# Content-Security-Policy (django-csp): scripts, styles and images come only from the site's
+# own files, so injected markup cannot run code or restyle a page; pages are never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # The two-factor set-up page shows its QR code as a data: image.
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        # "Sign in with ORCID" posts to the site, which redirects to ORCID; Chromium applies
+        # form-action to every redirect of a form submission, so ORCID must be allowed too.
+        "form-action": ["'self'", ORCID_URL],
+        "connect-src": ["'self'"],
+    },
+}
+X_FRAME_OPTIONS = "DENY"  # frame-ancestors 'none' for browsers that predate it
 
 LOGGING = {
     "version": 1,

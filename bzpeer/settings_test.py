@@ -2,7 +2,10 @@
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("SECRET_KEY", "test-only-" + "not-a-secret-" * 4)
+os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
+# The test client speaks plain HTTP; the redirect to HTTPS is tested on its own.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from bzpeer.settings import *  # noqa: E402, F403
 

@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "BZPEER staff"
-admin.site.site_title = "BZPEER staff"
+from bzpeer import views
+
+handler500 = "bzpeer.views.server_error"
 
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("", include("profiles.urls")),
     path("", include("works.urls")),
     path("", include("claims.urls")),

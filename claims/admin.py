@@ -1,7 +1,8 @@
 from django.contrib import admin
 
-from bzpeer.lib.admin import ReadOnlyAdminMixin
+from bzpeer.lib.admin import ReadOnlyAdminMixin, decide_each
 from claims.models import Claim, ClaimEvent, Evidence, Report
+from claims.services import ClaimError, report_decide
 
 
 class EvidenceInline(admin.TabularInline):
@@ -48,11 +49,43 @@ class ClaimEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
+    """Reports are decided with the actions (or on the staff queue), which recompute the
+    record's trust; the status is never edited by hand."""
+
     list_display = ["created_at", "kind", "researcher", "work", "status", "reporter"]
     list_filter = ["kind", "status", "created_at"]
     search_fields = ["researcher__display_name", "message", "reporter__email"]
     raw_id_fields = ["researcher", "work", "reporter"]
-    readonly_fields = ["researcher", "work", "kind", "message", "reporter", "created_at"]
+    readonly_fields = [
+        "researcher",
+        "work",
+        "kind",
+        "message",
+        "reporter",
+        "status",
+        "created_at",
+    ]
+    actions = ["uphold", "dismiss"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def _decide(self, request, queryset, uphold: bool) -> None:
+        decide_each(
+            self,
+            request,
+            queryset.filter(status=Report.Status.OPEN),
+            lambda report: report_decide(report=report, staff=request.user, uphold=uphold),
+            (ClaimError,),
+        )
+
+    @admin.action(description="Uphold the selected open reports", permissions=["change"])
+    def uphold(self, request, queryset):
+        self._decide(request, queryset, uphold=True)
+
+    @admin.action(description="Dismiss the selected open reports", permissions=["change"])
+    def dismiss(self, request, queryset):
+        self._decide(request, queryset, uphold=False)
 
 
 @admin.register(Evidence)

@@ -14,11 +14,12 @@ class ClaimQuerySet(models.QuerySet):
     def oldest_first(self):
         return self.order_by("created_at", "id")
 
-    def visible_to(self, user):
-        """A claimant sees their own claims; staff see all; nobody else sees any."""
+    def visible_to(self, user, *, staff: bool = False):
+        """A claimant sees their own claims; nobody else sees any. ``staff`` says the request
+        may use staff powers (bzpeer.lib.staff.is_staff_session): then all are visible."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff:
+        if staff and user.is_staff:
             return self
         return self.filter(claimant=user)
 

@@ -69,20 +69,19 @@ def claim_submit(
     user: User,
     researcher: Researcher,
     kind: str,
-    claimant_name: str = "",
     email: str = "",
     links: str = "",
     statement: str = "",
 ) -> Claim:
-    """Start a claim with one kind of evidence; raises ClaimError when it cannot be made."""
+    """Start a claim with one kind of evidence; raises ClaimError when it cannot be made.
+
+    The name that must fit the record is the one ORCID holds for the claimant, else their
+    account's name (set on their account page): never a name typed into the claim."""
     if not verified_emails(user):
         raise ClaimError("Verify your email address before claiming a record.")
     researcher = Researcher.objects.select_for_update().get(pk=researcher.pk)
     if researcher.owner_id == user.pk:
         raise ClaimError("This record is already yours.")
-    if claimant_name.strip():
-        user.name = claimant_name.strip()[:200]
-        user.save(update_fields=["name"])
     evidence = _evidence(user, researcher, kind, email=email, links=links, statement=statement)
     name = evidence.pop("name", None) or user.name
     fits = name_fits(name, record_names(researcher))

@@ -2,12 +2,13 @@ from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from bzpeer.lib.forms import LineField, ParagraphsField
+from bzpeer.lib.staff import is_staff_session, staff_required
 from claims.models import Claim, Evidence, Report
 from claims.services import (
     ClaimError,
@@ -26,11 +27,12 @@ from profiles.models import Researcher
 from works.models import Work
 
 
-def get_claim_for_user(user, public_id) -> Claim:
-    """The claim if this person may see it (its claimant, or staff); 404 otherwise."""
+def get_claim_for_user(user, public_id, *, staff: bool = False) -> Claim:
+    """The claim if this person may see it (its claimant; with ``staff``, a request that may
+    use staff powers); 404 otherwise."""
     try:
         return (
-            Claim.objects.visible_to(user)
+            Claim.objects.visible_to(user, staff=staff)
             .select_related("researcher", "claimant")
             .get(public_id=public_id)
         )
@@ -39,7 +41,6 @@ def get_claim_for_user(user, public_id) -> Claim:
 
 
 class EmailClaimForm(forms.Form):
-    claimant_name = forms.CharField(max_length=200, label="Your name as you publish it")
     email = forms.ChoiceField(label="Your verified address at the institution")
 
     def __init__(self, *args, emails, **kwargs):
@@ -48,14 +49,26 @@ class EmailClaimForm(forms.Form):
 
 
 class OtherClaimForm(forms.Form):
-    claimant_name = forms.CharField(max_length=200, label="Your name as you publish it")
-    links = forms.CharField(
+    links = ParagraphsField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=5000,
         help_text="Pages that show these works are yours: a lab page, a CV, a publisher page.",
     )
-    statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    statement = ParagraphsField(max_length=5000)
+
+
+class ReleaseForm(forms.Form):
+    reason = LineField(max_length=500, required=False)
+
+
+class DecisionForm(forms.Form):
+    action = forms.ChoiceField(choices=[(a, a) for a in ("approve", "reject", "revoke")])
+    reason = ParagraphsField(max_length=2000)
+
+
+class MergeRequestForm(forms.Form):
+    other = forms.SlugField(max_length=120)
 
 
 def _rate_limited(request) -> bool:
@@ -68,9 +81,8 @@ def _rate_limited(request) -> bool:
 def claim_start(request, slug):
     researcher = get_object_or_404(Researcher.objects.select_related("institution"), slug=slug)
     emails = verified_emails(request.user)
-    initial = {"claimant_name": request.user.name}
-    email_form = EmailClaimForm(initial=initial, emails=emails)
-    other_form = OtherClaimForm(initial=initial)
+    email_form = EmailClaimForm(emails=emails)
+    other_form = OtherClaimForm()
     if request.method == "POST":
         kind = request.POST.get("kind")
         form_class = EmailClaimForm if kind == Evidence.Kind.INSTITUTIONAL_EMAIL else OtherClaimForm
@@ -128,7 +140,7 @@ def claim_orcid(request, slug):
 
 @login_required
 def claim_detail(request, public_id):
-    claim = get_claim_for_user(request.user, public_id)
+    claim = get_claim_for_user(request.user, public_id, staff=is_staff_session(request))
     context = {
         "claim": claim,
         "evidence": claim.evidence.all(),
@@ -141,8 +153,12 @@ def claim_detail(request, public_id):
 @login_required
 def claim_release_view(request, public_id):
     claim = get_claim_for_user(request.user, public_id)
+    form = ReleaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["reason"]))
+        return redirect(claim)
     try:
-        claim_release(claim=claim, user=request.user, reason=request.POST.get("reason", ""))
+        claim_release(claim=claim, user=request.user, reason=form.cleaned_data["reason"])
     except ClaimError as exc:
         messages.error(request, str(exc))
         return redirect(claim)
@@ -150,7 +166,7 @@ def claim_release_view(request, public_id):
     return redirect(claim.researcher)
 
 
-@staff_member_required
+@staff_required
 def staff_queue(request):
     claims = (
         Claim.objects.open()
@@ -164,18 +180,18 @@ def staff_queue(request):
     return render(request, "claims/staff_queue.html", {"claims": claims, "reports": reports})
 
 
-@staff_member_required
+@staff_required
 def staff_review(request, public_id):
-    claim = get_claim_for_user(request.user, public_id)
+    claim = get_claim_for_user(request.user, public_id, staff=True)
+    form = DecisionForm(request.POST or None)
     if request.method == "POST":
-        action = request.POST.get("action")
-        reason = request.POST.get("reason", "")
         decide = {"approve": claim_approve, "reject": claim_reject, "revoke": claim_revoke}
-        if action not in decide:
-            messages.error(request, "Choose approve, reject or revoke.")
+        if not form.is_valid():
+            messages.error(request, "Choose approve, reject or revoke, and give a valid reason.")
         else:
+            action = form.cleaned_data["action"]
             try:
-                decide[action](claim=claim, staff=request.user, reason=reason)
+                decide[action](claim=claim, staff=request.user, reason=form.cleaned_data["reason"])
             except ClaimError as exc:
                 messages.error(request, str(exc))
             else:
@@ -203,7 +219,10 @@ def staff_review(request, public_id):
 @login_required
 def merge_request_view(request, slug):
     researcher = get_object_or_404(Researcher, slug=slug)
-    other = get_object_or_404(Researcher, slug=request.POST.get("other", ""))
+    form = MergeRequestForm(request.POST)
+    if not form.is_valid():
+        raise Http404("No such record.")
+    other = get_object_or_404(Researcher, slug=form.cleaned_data["other"])
     try:
         merge_request(user=request.user, researcher=researcher, other=other)
     except ClaimError as exc:
@@ -214,8 +233,10 @@ def merge_request_view(request, slug):
 
 
 @require_POST
-@staff_member_required
+@staff_required
 def staff_report_decide(request, pk, decision):
+    if decision not in ("uphold", "dismiss"):
+        raise Http404("Uphold or dismiss.")
     report_obj = get_object_or_404(Report, pk=pk)
     try:
         report_decide(report=report_obj, staff=request.user, uphold=decision == "uphold")
@@ -232,9 +253,7 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
     )
     work = forms.UUIDField(required=False, widget=forms.HiddenInput)
-    message = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
-    )
+    message = ParagraphsField(required=False, max_length=5000)
 
 
 def report(request, slug):

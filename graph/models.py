@@ -1,11 +1,25 @@
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+# Twice the build task's time limit (graph.tasks.slice_build): no live build is this old.
+ABANDONED_AFTER = timedelta(minutes=10)
 
 
 class GraphSliceQuerySet(models.QuerySet):
     def waiting(self):
-        """Slices a worker should build: never built, out of date, or asked again."""
-        return self.filter(state__in=[GraphSlice.State.PENDING, GraphSlice.State.STALE])
+        """Slices a worker should build: never built, out of date, or asked again, and those
+        left "building" for longer than any build may take (their worker died and its task
+        was lost; the build lock makes building them again safe)."""
+        abandoned = Q(
+            state=GraphSlice.State.BUILDING,
+            started_at__lt=timezone.now() - ABANDONED_AFTER,
+        )
+        return self.filter(
+            Q(state__in=[GraphSlice.State.PENDING, GraphSlice.State.STALE]) | abandoned
+        )
 
 
 class GraphSlice(models.Model):

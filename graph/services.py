@@ -5,9 +5,10 @@ a few recent works of the closest collaborators: never the whole graph.
 """
 
 import time
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -17,7 +18,8 @@ from profiles.models import Researcher
 from works.models import Authorship, Work
 
 ADJACENT_CANDIDATES = 200
-BUILD_TIMEOUT = timedelta(minutes=10)
+# The first key of the slices' build locks (PostgreSQL advisory locks): "gs".
+BUILD_LOCK_SPACE = 0x6773
 
 
 def neighbourhood(researcher: Researcher) -> metrics.Neighbourhood:
@@ -100,20 +102,50 @@ def _adjacent(hood: metrics.Neighbourhood) -> list:
 
 
 def slice_build(*, researcher_id: int) -> GraphSlice | None:
-    """Build one researcher's slice. Never runs twice at once for one researcher: the build
-    claims the slice with a conditional update, and a second caller returns None."""
+    """Build one researcher's slice, unless it is built already. Never runs twice at once
+    for one researcher: a build holds the slice's build lock, and a second caller returns
+    None. A build whose worker died (killed, or lost its connection) holds no lock any more,
+    so the next call, such as the task's redelivery, takes its slice over and builds it."""
     graph_slice, _ = GraphSlice.objects.get_or_create(researcher_id=researcher_id)
-    now = timezone.now()
-    waiting = Q(
-        state__in=[GraphSlice.State.PENDING, GraphSlice.State.STALE, GraphSlice.State.FAILED]
-    )
-    # A build whose worker died (past the task's time limit) may be taken over.
-    abandoned = Q(state=GraphSlice.State.BUILDING, started_at__lt=now - BUILD_TIMEOUT)
-    claimed = GraphSlice.objects.filter(Q(pk=graph_slice.pk) & (waiting | abandoned)).update(
-        state=GraphSlice.State.BUILDING, started_at=now
-    )
-    if not claimed:
-        return None
+    with _build_lock(graph_slice.pk) as held:
+        if not held:
+            return None
+        unbuilt = Q(
+            state__in=[
+                GraphSlice.State.PENDING,
+                GraphSlice.State.STALE,
+                GraphSlice.State.FAILED,
+                GraphSlice.State.BUILDING,  # by a builder that died: nobody holds its lock
+            ]
+        )
+        claimed = GraphSlice.objects.filter(Q(pk=graph_slice.pk) & unbuilt).update(
+            state=GraphSlice.State.BUILDING, started_at=timezone.now()
+        )
+        if not claimed:
+            return None
+        return _build(graph_slice.pk, researcher_id)
+
+
+@contextmanager
+def _build_lock(slice_id: int) -> Iterator[bool]:
+    """A session-level advisory lock on the slice for the length of a build; yields whether
+    it was taken. PostgreSQL drops it with the connection, so a dead builder keeps none."""
+    key = [BUILD_LOCK_SPACE, slice_id % 2**31]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+            except DatabaseError:
+                pass  # the connection is gone, and the lock with it
+
+
+def _build(slice_id: int, researcher_id: int) -> GraphSlice:
     started = time.perf_counter()
     try:
         researcher = Researcher.objects.select_related("institution").get(pk=researcher_id)
@@ -121,11 +153,11 @@ def slice_build(*, researcher_id: int) -> GraphSlice | None:
         hood.adjacent = _adjacent(hood)
         result = metrics.build(hood)
     except Exception as exc:
-        GraphSlice.objects.filter(pk=graph_slice.pk).update(
+        GraphSlice.objects.filter(pk=slice_id).update(
             state=GraphSlice.State.FAILED, error=f"{exc.__class__.__name__}: {exc}"[:2000]
         )
         raise
-    return _store(graph_slice.pk, researcher_id, result, time.perf_counter() - started)
+    return _store(slice_id, researcher_id, result, time.perf_counter() - started)
 
 
 @transaction.atomic

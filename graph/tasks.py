@@ -17,8 +17,11 @@ DISPATCH_LIMIT = 500
     time_limit=300,
 )
 def slice_build(researcher_id: int) -> int | None:
-    """Build one slice. Idempotent and safe to retry: a build claims the slice first, so two
-    workers never build one researcher at once; a missing researcher is a no-op."""
+    """Build one slice. Idempotent and safe to retry: a build holds the slice's lock, so two
+    workers never build one researcher at once, and a built slice is not built again. A
+    worker killed mid-build leaves this message unacknowledged: it is delivered again after
+    the broker's visibility timeout and the slice is built then. A missing researcher is a
+    no-op."""
     from profiles.models import Researcher
 
     if not Researcher.objects.filter(pk=researcher_id).exists():

@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from bzpeer.lib.admin import ReadOnlyAdminMixin
+from bzpeer.lib.admin import ReadOnlyAdminMixin, decide_each
+from bzpeer.lib.forms import LineField, ParagraphsField
 from bzpeer.lib.names import name_key, parse_name
 from profiles.models import (
     Block,
@@ -21,12 +22,14 @@ from profiles.models import (
     SlugRedirect,
     TrustHistory,
     User,
+    WorkAddition,
 )
 from profiles.services import (
     follow_delete,
     researcher_merge,
     researcher_refresh_stats,
     researcher_split,
+    work_addition_decide,
 )
 
 
@@ -36,7 +39,7 @@ class MergeForm(forms.Form):
         widget=forms.RadioSelect,
         label="Keep this record (the others are merged into it)",
     )
-    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = ParagraphsField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, researchers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,10 +50,10 @@ class SplitForm(forms.Form):
     authorships = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple, label="Works that belong to someone else"
     )
-    display_name = forms.CharField(
+    display_name = LineField(
         max_length=255, required=False, help_text="Name of the new record; blank: as printed."
     )
-    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = ParagraphsField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, researcher, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,6 +116,9 @@ class ResearcherAdmin(admin.ModelAdmin):
     inlines = [ResearcherChangeInline]
     readonly_fields = [
         "split_link",
+        # Only the claim process sets ownership, with its evidence and audit log.
+        "owner",
+        "claim_level",
         "name_key",
         "works_count",
         "followers_count",
@@ -260,10 +266,18 @@ class ResearcherChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Delivery of notifications, for staff who look into a missing email. Invitations and
+    replies quote private conversations: staff read those only in a reported conversation
+    (Invitation and Message below), never here."""
+
     list_display = ["created_at", "user", "kind", "text", "emailed_at", "read_at"]
     list_filter = ["kind", "created_at"]
     search_fields = ["user__email", "text"]
     readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def get_queryset(self, request):
+        private = [Notification.Kind.INVITATION, Notification.Kind.REPLY]
+        return super().get_queryset(request).exclude(kind__in=private)
 
 
 @admin.register(NotificationSettings)
@@ -318,3 +332,38 @@ class TrustHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["formula_version", "verification_level", "created_at"]
     search_fields = ["researcher__display_name", "event"]
     readonly_fields = [f.name for f in TrustHistory._meta.fields]
+
+
+@admin.register(WorkAddition)
+class WorkAdditionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Works owners asked for whose byline does not name them: approve only when the
+    evidence shows the work is theirs (a publisher page, the PDF's author list)."""
+
+    list_display = ["created_at", "researcher", "work", "requested_by", "status", "decided_by"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["researcher__display_name", "work__title", "requested_by__email"]
+    readonly_fields = [f.name for f in WorkAddition._meta.fields]
+    actions = ["approve", "reject"]
+
+    def has_change_permission(self, request, obj=None):
+        # Viewing and the actions below; the fields themselves stay read-only.
+        return obj is None and request.user.has_perm("profiles.change_workaddition")
+
+    def _decide(self, request, queryset, approve: bool) -> None:
+        decide_each(
+            self,
+            request,
+            queryset.pending().select_related("researcher", "work"),
+            lambda addition: work_addition_decide(
+                addition=addition, staff=request.user, approve=approve
+            ),
+            (ValidationError, PermissionDenied),
+        )
+
+    @admin.action(description="Approve: add the work to the record", permissions=["change"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description="Reject the selected requests", permissions=["change"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, approve=False)

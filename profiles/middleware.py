@@ -1,13 +1,12 @@
-from allauth.mfa.utils import is_mfa_enabled
-from django.shortcuts import redirect
-from django.urls import reverse
+from bzpeer.lib.staff import mfa_step, session_passed_mfa
 
 # Pages where staff act on other people's data.
 STAFF_AREAS = ("/admin/", "/staff/")
 
 
 class StaffTwoFactorMiddleware:
-    """Staff must turn on two-factor authentication before they can use staff pages."""
+    """Staff reach staff pages only from a session that passed two-factor authentication:
+    they turn it on, or pass it again, first."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -18,7 +17,7 @@ class StaffTwoFactorMiddleware:
             request.path.startswith(STAFF_AREAS)
             and user.is_authenticated
             and user.is_staff
-            and not is_mfa_enabled(user)
+            and not session_passed_mfa(request)
         ):
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+            return mfa_step(request)
         return self.get_response(request)

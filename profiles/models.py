@@ -229,6 +229,7 @@ class ResearcherChange(models.Model):
     class Kind(models.TextChoices):
         MERGE = "merge", "Merge"
         SPLIT = "split", "Split"
+        ADD_WORK = "add-work", "Work added by the owner"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     researcher = models.ForeignKey(
@@ -246,6 +247,51 @@ class ResearcherChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.researcher} / {self.other_name}"
+
+
+class WorkAdditionQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=WorkAddition.Status.PENDING)
+
+
+class WorkAddition(models.Model):
+    """An owner asks for a work whose byline has no name that fits them. Staff check it;
+    until they approve it the work is not on the record and counts for nothing."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for staff"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    researcher = models.ForeignKey(
+        Researcher, on_delete=models.CASCADE, related_name="work_additions"
+    )
+    work = models.ForeignKey("works.Work", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decision_reason = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkAdditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["researcher", "work"],
+                condition=Q(status="pending"),
+                name="work_addition_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.researcher} asks for work {self.work_id} ({self.get_status_display()})"
 
 
 class Follow(models.Model):
@@ -313,12 +359,13 @@ class InvitationQuerySet(models.QuerySet):
         """Conversations this person is one side of."""
         return self.filter(Q(sender=user) | Q(recipient=user))
 
-    def visible_to(self, user):
-        """Its two people; staff too, once one of them has reported it."""
+    def visible_to(self, user, *, staff: bool = False):
+        """Its two people; staff too, once one of them has reported it, when the request may
+        use staff powers (``staff``: bzpeer.lib.staff.is_staff_session)."""
         if not user.is_authenticated:
             return self.none()
         visible = Q(sender=user) | Q(recipient=user)
-        if user.is_staff:
+        if staff and user.is_staff:
             visible |= Q(reported=True)
         return self.filter(visible)
 

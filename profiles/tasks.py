@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
@@ -5,6 +7,9 @@ from django.utils import timezone
 from profiles import emails
 from profiles.models import Follow, NotificationSettings, Researcher
 from profiles.services import REFRESH_CHUNK, researcher_refresh_stats
+
+UNSENT_AFTER = timedelta(minutes=5)
+UNSENT_LIMIT = 1000
 
 
 @shared_task(
@@ -46,9 +51,25 @@ def refresh_in_chunks(ids: list[int], event: str = "") -> None:
     time_limit=60,
 )
 def notification_email(notification_id: int) -> bool:
-    """Email one notification, if its person wants that kind of email. Idempotent: sent at
-    most once (its emailed_at is claimed with a conditional update before sending)."""
+    """Email one notification, if its person wants that kind of email. Idempotent and safe
+    to retry: a send that did not complete (a worker killed mid-send) is done again, a
+    completed one is not (emails.notification_send)."""
     return emails.notification_send(notification_id=notification_id)
+
+
+@shared_task(name="profiles.notifications_email_unsent", soft_time_limit=100, time_limit=120)
+def notifications_email_unsent() -> int:
+    """Periodic catch-up: one email task per notification of the last day still unsent after
+    a few minutes, e.g. because the broker was down when its transaction committed. A task
+    queued twice sends once."""
+    ids = list(
+        emails.notifications_unsent(older_than=UNSENT_AFTER, within=timedelta(days=1))
+        .order_by("id")
+        .values_list("id", flat=True)[:UNSENT_LIMIT]
+    )
+    for notification_id in ids:
+        notification_email.delay(notification_id)
+    return len(ids)
 
 
 @shared_task(name="profiles.weekly_digest_dispatch", soft_time_limit=100, time_limit=120)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("feed/", views.feed, name="feed"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("account/", views.account, name="account"),
     path("account/notifications/", views.email_settings_view, name="email-settings"),
     path("account/data/", views.your_data, name="your-data"),
     path("account/data.json", views.your_data_json, name="your-data-json"),

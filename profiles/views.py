@@ -1,6 +1,7 @@
 import json
 
 from allauth.account.decorators import reauthentication_required
+from allauth.core import ratelimit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -12,10 +13,13 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from bzpeer.lib.forms import LineField, ParagraphsField
 from bzpeer.lib.identifiers import normalize_openalex_id, normalize_orcid
 from bzpeer.lib.pagination import KnownCountPaginator, page_or_last
+from bzpeer.lib.staff import is_staff_session
 from claims.models import Claim
 from profiles import trust
 from profiles.emails import read_unsubscribe_token
@@ -28,9 +32,11 @@ from profiles.models import (
     SlugRedirect,
     TrustHistory,
     User,
+    WorkAddition,
 )
 from profiles.services import (
     InvitationError,
+    account_rename,
     authorship_add,
     authorship_hide,
     can_invite,
@@ -119,6 +125,9 @@ def _redirect_old_slug(slug):
 def researcher_follow(request, slug):
     """Follow or unfollow (``action=unfollow``); htmx gets the follow box back."""
     researcher = get_object_or_404(Researcher, slug=slug)
+    if not ratelimit.consume(request, action="follow", user=request.user):
+        messages.error(request, "You are following and unfollowing too fast: wait a minute.")
+        return redirect(researcher.get_absolute_url() + "#actions")
     if request.POST.get("action") == "unfollow":
         follow_delete(user=request.user, researcher=researcher)
     else:
@@ -155,17 +164,17 @@ def get_researcher_for_owner(user, slug) -> Researcher:
 
 
 class ResearcherEditForm(forms.Form):
-    summary = forms.CharField(max_length=300, required=False, label="One-line summary")
-    affiliation = forms.CharField(
+    summary = LineField(max_length=300, required=False, label="One-line summary")
+    affiliation = LineField(
         max_length=300,
         required=False,
         help_text="Your institution, where the sources did not give one.",
     )
     open_to_collaborate = forms.BooleanField(required=False, label="Open to collaborate")
-    collaboration_topics = forms.CharField(
+    collaboration_topics = LineField(
         max_length=300, required=False, label="Open to collaborate on (topics)"
     )
-    collaboration_capacity = forms.CharField(
+    collaboration_capacity = LineField(
         max_length=200,
         required=False,
         label="How much time you have",
@@ -205,7 +214,7 @@ def researcher_edit(request, slug):
 
 
 class AddWorkForm(forms.Form):
-    identifier = forms.CharField(max_length=300, label="DOI or arXiv ID of a work of yours")
+    identifier = LineField(max_length=300, label="DOI or arXiv ID of a work of yours")
 
 
 @require_POST
@@ -215,13 +224,22 @@ def work_add(request, slug):
     form = AddWorkForm(request.POST)
     if form.is_valid():
         try:
-            work = authorship_add(
+            added = authorship_add(
                 researcher=researcher, user=request.user, identifier=form.cleaned_data["identifier"]
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Added “{work.title}”.")
+            if isinstance(added, WorkAddition):
+                messages.info(
+                    request,
+                    f"No name in the byline of “{added.work.title}” fits this record: staff "
+                    "will check the work is yours before it is added.",
+                )
+            else:
+                messages.success(request, f"Added “{added.work.title}” as {added.printed_name}.")
+    else:
+        messages.error(request, " ".join(form.errors["identifier"]))
     return redirect("profiles:researcher-edit", slug=researcher.slug)
 
 
@@ -299,11 +317,16 @@ def email_settings_view(request):
     return render(request, "profiles/email_settings.html", {"form": form})
 
 
+@csrf_exempt
 def unsubscribe(request, token):
     """One click from an email, no login: GET shows what it does, POST (also what mail
-    programs send for one-click unsubscribe) turns that kind of email off."""
+    programs send for one-click unsubscribe, RFC 8058, with no CSRF token) turns that kind
+    of email off. The signed token in the address is the credential."""
     try:
         user_id, kind = read_unsubscribe_token(token)
+    except signing.SignatureExpired:
+        context = {"expired": True}
+        return render(request, "profiles/unsubscribe.html", context, status=410)
     except (signing.BadSignature, KeyError, ValueError) as exc:
         raise Http404("This unsubscribe link is not valid.") from exc
     user = get_object_or_404(User, pk=user_id)
@@ -316,8 +339,8 @@ def unsubscribe(request, token):
 
 
 class InvitationForm(forms.Form):
-    subject = forms.CharField(max_length=200)
-    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+    subject = LineField(max_length=200)
+    message = ParagraphsField(widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
     work = forms.ModelChoiceField(
         queryset=Work.objects.none(), required=False, label="About one of their works (optional)"
     )
@@ -357,16 +380,16 @@ def conversations(request):
     return render(request, "profiles/conversations.html", {"page": page})
 
 
-def _conversation_or_404(user, public_id) -> Invitation:
+def _conversation_or_404(request, public_id) -> Invitation:
     try:
-        return get_invitation_for_user(user, public_id)
+        return get_invitation_for_user(request.user, public_id, staff=is_staff_session(request))
     except Invitation.DoesNotExist as exc:
         raise Http404("No such conversation.") from exc
 
 
 @login_required
 def conversation(request, public_id):
-    invitation = _conversation_or_404(request.user, public_id)
+    invitation = _conversation_or_404(request, public_id)
     context = {
         "invitation": invitation,
         "messages_list": invitation.messages.select_related("author"),
@@ -376,11 +399,46 @@ def conversation(request, public_id):
     return render(request, "profiles/conversation.html", context)
 
 
+class MessageForm(forms.Form):
+    body = ParagraphsField(max_length=5000)
+
+
+class ReasonForm(forms.Form):
+    reason = ParagraphsField(max_length=500, required=False)
+
+
+class ReportReasonForm(forms.Form):
+    reason = ParagraphsField(max_length=4000, required=False)
+
+
+CONVERSATION_FORMS = {
+    "accept": None,
+    "decline": ReasonForm,
+    "block": ReasonForm,
+    "message": MessageForm,
+    "report": ReportReasonForm,
+}
+
+
 @require_POST
 @login_required
 def conversation_act(request, public_id, action):
     """Accept, decline, block, write or report: each checks who may, on the server."""
-    invitation = _conversation_or_404(request.user, public_id)
+    if action not in CONVERSATION_FORMS:
+        raise Http404("No such action.")
+    invitation = _conversation_or_404(request, public_id)
+    form_class = CONVERSATION_FORMS[action]
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(invitation)
+    data = form.cleaned_data if form is not None else {}
+    if action in ("message", "report") and not ratelimit.consume(
+        request, action=action, user=request.user
+    ):
+        messages.error(request, "You are doing that too often: wait a little and try again.")
+        return redirect(invitation)
     try:
         if action == "accept":
             invitation_accept(invitation=invitation, user=request.user)
@@ -388,23 +446,35 @@ def conversation_act(request, public_id, action):
             invitation_decline(
                 invitation=invitation,
                 user=request.user,
-                reason=request.POST.get("reason", ""),
+                reason=data["reason"],
                 block=action == "block",
             )
         elif action == "message":
-            message_send(
-                invitation=invitation, user=request.user, body=request.POST.get("body", "")
-            )
-        elif action == "report":
-            invitation_report(
-                invitation=invitation, user=request.user, reason=request.POST.get("reason", "")
-            )
-            messages.success(request, "Reported to staff. Thank you.")
+            message_send(invitation=invitation, user=request.user, body=data["body"])
         else:
-            raise Http404("No such action.")
+            invitation_report(invitation=invitation, user=request.user, reason=data["reason"])
+            messages.success(request, "Reported to staff. Thank you.")
     except InvitationError as exc:
         messages.error(request, str(exc))
     return redirect(invitation)
+
+
+class AccountForm(forms.Form):
+    name = LineField(
+        max_length=200,
+        label="Your name",
+        help_text="As you publish it. Others see it on your invitations and messages.",
+    )
+
+
+@login_required
+def account(request):
+    form = AccountForm(request.POST or None, initial={"name": request.user.name})
+    if request.method == "POST" and form.is_valid():
+        account_rename(user=request.user, name=form.cleaned_data["name"])
+        messages.success(request, "Saved.")
+        return redirect("profiles:account")
+    return render(request, "profiles/account.html", {"form": form})
 
 
 @login_required

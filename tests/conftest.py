@@ -8,6 +8,13 @@ from django.core.management import CommandError, call_command
 FIXTURES = Path(__file__).parent / "fixtures"
 DEMO_FEED = Path(__file__).parent.parent / "works" / "demo" / "lillicrap.atom.xml"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# What a process started by a test needs when DEBUG is off (the settings refuse less).
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "test-only-" + "not-a-secret-" * 4,
+    "SITE_URL": "http://127.0.0.1:8000",
+    "SECURE_SSL_REDIRECT": "false",
+}
 
 
 def need(condition: bool, reason: str) -> None:
@@ -36,7 +43,7 @@ def run_benchmark(*args) -> list[str]:
     import subprocess
     import sys
 
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "benchmark-only"}
+    env = {**os.environ, **PRODUCTION_ENV}
     done = subprocess.run(  # noqa: S603 (a fixed command line)
         [sys.executable, "manage.py", *map(str, args)],
         cwd=Path(__file__).resolve().parent.parent,
@@ -84,3 +91,25 @@ def fresh_cache():
             client.delete(key)
     else:
         cache.clear()
+
+
+def staff_login(client, user) -> None:
+    """Sign a staff member in as the site requires of staff: a password and a second factor
+    (what allauth keeps in the session after the TOTP step). The real steps, through the
+    forms, are tested in tests/test_staff_boundary.py."""
+    import time
+
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()

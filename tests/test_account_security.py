@@ -9,7 +9,15 @@ from allauth.mfa.utils import decrypt
 from django.urls import reverse
 
 from tests.claims.conftest import PASSWORD, make_person
+from tests.conftest import staff_login
 from tests.factories import UserFactory
+
+
+def emailed_login_code(email: str) -> str:
+    from django.core import mail
+
+    message = [m for m in mail.outbox if email in m.to][-1]
+    return re.search(r"^\s*([A-Z0-9-]{6,12})\s*$", message.body, re.MULTILINE).group(1)
 
 
 def without_tokens(html: str) -> str:
@@ -29,7 +37,7 @@ def test_staff_without_two_factor_are_sent_to_turn_it_on(client):
 
 @pytest.mark.django_db
 def test_staff_with_two_factor_reach_staff_pages(client):
-    client.force_login(UserFactory(is_staff=True))
+    staff_login(client, UserFactory(is_staff=True))
     assert client.get("/staff/claims/").status_code == 200
 
 
@@ -80,13 +88,19 @@ def test_rate_limits_follow_the_real_address_behind_the_proxy(client, settings):
     assert "_auth_user_id" not in client.session
     assert "Too many failed login attempts. Try again later." in blocked.content.decode()
 
-    # The real person, elsewhere, is not locked out of their own account.
+    # The real person, elsewhere, is not locked out of their own account: after that many
+    # failures their password is not enough, and a code emailed to them finishes the sign-in.
     owner = type(client)()
     response = owner.post(
         url,
         {"login": person.email, "password": PASSWORD},
         headers={"x-forwarded-for": "192.0.2.55"},
     )
+    assert response.status_code == 302
+    assert response.url == reverse("account_confirm_login_code")
+    assert "_auth_user_id" not in owner.session
+    code = emailed_login_code(person.email)
+    response = owner.post(response.url, {"code": code}, headers={"x-forwarded-for": "192.0.2.55"})
     assert response.status_code == 302
     assert owner.session["_auth_user_id"] == str(person.pk)
 
@@ -130,3 +144,35 @@ def test_changing_email_needs_a_fresh_password(client):
     )
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_reauthenticate"))
+
+
+@pytest.mark.django_db
+def test_guessing_one_accounts_password_from_many_addresses_gets_nowhere(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    person = make_person("tim@example.org", "Timothy Lillicrap")
+    url = reverse("account_login")
+    for attempt in range(settings.LOGIN_FAILURES_BEFORE_CODE):
+        client.post(
+            url,
+            {"login": person.email, "password": f"guess {attempt}"},
+            headers={"x-forwarded-for": f"203.0.113.{attempt}"},
+        )
+    # The right password, from yet another address: not enough any more.
+    response = client.post(
+        url,
+        {"login": person.email, "password": PASSWORD},
+        headers={"x-forwarded-for": "203.0.113.99"},
+    )
+    assert response.url == reverse("account_confirm_login_code")
+    assert "_auth_user_id" not in client.session
+    response = client.post(response.url, {"code": "WRONG-CODE"})
+    assert "_auth_user_id" not in client.session
+    response = client.post(
+        reverse("account_confirm_login_code"), {"code": emailed_login_code(person.email)}
+    )
+    assert client.session["_auth_user_id"] == str(person.pk)
+
+    # Signed in: the count starts again, and the next sign-in needs the password only.
+    client.logout()
+    response = client.post(url, {"login": person.email, "password": PASSWORD})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(person.pk)

@@ -4,14 +4,15 @@ from django.contrib import admin
 from django.urls import reverse
 
 from profiles.models import Researcher
-from tests.factories import UserFactory
+from tests.conftest import staff_login
+from tests.factories import UserFactory, WorkFactory
 
 APP_LABELS = {"profiles", "works", "claims"}
 
 
 @pytest.fixture
 def staff_client(client, db):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    staff_login(client, UserFactory(is_staff=True, is_superuser=True))
     return client
 
 
@@ -65,3 +66,33 @@ def test_removing_one_byline_entry_in_the_admin_recounts(staff_client, demo):
     staff_client.post(url, {"post": "yes"})
     assert Researcher.objects.get(pk=demo.pk).works_count == 12
     assert Work.objects.identified_by("arxiv", "1912.01603").get().authors_count == 3
+
+
+def test_staff_uphold_a_report_with_the_action_and_trust_is_recomputed(
+    staff_client, demo, django_capture_on_commit_callbacks
+):
+    from claims.models import Report
+
+    report = Report.objects.create(researcher=demo, kind=Report.Kind.NOT_ME, message="Not me.")
+    before = Researcher.objects.get(pk=demo.pk).trust_score
+    url = reverse("admin:claims_report_changelist")
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(url, {"action": "uphold", "_selected_action": [report.pk]})
+    assert Report.objects.get(pk=report.pk).status == Report.Status.UPHELD
+    assert Researcher.objects.get(pk=demo.pk).trust_score < before
+    # The status itself is not a field staff can edit.
+    change = staff_client.get(reverse("admin:claims_report_change", args=[report.pk]))
+    assert "status" not in change.context["adminform"].form.fields
+
+
+def test_staff_approve_a_work_an_owner_asked_for(staff_client, demo):
+    from profiles.models import WorkAddition
+    from works.models import Authorship
+
+    work = WorkFactory(identifier__scheme="doi", identifier__value="10.1234/asked-for")
+    addition = WorkAddition.objects.create(researcher=demo, work=work)
+    url = reverse("admin:profiles_workaddition_changelist")
+    staff_client.post(url, {"action": "approve", "_selected_action": [addition.pk]})
+    assert WorkAddition.objects.get(pk=addition.pk).status == WorkAddition.Status.APPROVED
+    assert Authorship.objects.filter(work=work, researcher=demo, pinned=True).exists()
+    assert Researcher.objects.get(pk=demo.pk).works_count == 14

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from profiles.models import Follow, Researcher, ResearcherChange
 from profiles.services import follow_create, researcher_merge
-from tests.conftest import FIXTURES, run_command
+from tests.conftest import FIXTURES, run_command, staff_login
 from tests.factories import UserFactory
 from works.models import Authorship
 
@@ -13,7 +13,7 @@ from works.models import Authorship
 @pytest.fixture
 def staff(client, db):
     user = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(user)
+    staff_login(client, user)
     return user
 
 

@@ -1,4 +1,12 @@
-"""Admin building blocks shared by the apps."""
+"""Admin building blocks shared by the apps, and the admin site itself."""
+
+from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from bzpeer.lib.staff import is_staff_session, mfa_step
 
 
 class ReadOnlyAdminMixin:
@@ -10,3 +18,37 @@ class ReadOnlyAdminMixin:
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+def decide_each(model_admin, request, items, decide, errors: tuple[type[Exception], ...]) -> None:
+    """An admin action that decides each item through its service, ``decide(item)``: the
+    items it could not decide are reported one by one, the rest counted."""
+    decided = 0
+    for item in items:
+        try:
+            decide(item)
+        except errors as exc:
+            model_admin.message_user(request, f"{item}: {exc}", messages.ERROR)
+        else:
+            decided += 1
+    model_admin.message_user(request, f"{decided} decided.", messages.SUCCESS)
+
+
+class StaffAdminSite(admin.AdminSite):
+    """Django's admin behind the site's own login: no password form of its own (which would
+    skip the login limits and the two-factor step), and no staff power for a session that
+    has not passed two-factor authentication."""
+
+    site_header = "BZPEER staff"
+    site_title = "BZPEER staff"
+
+    def has_permission(self, request) -> bool:
+        return is_staff_session(request)
+
+    def login(self, request, extra_context=None):
+        if request.user.is_authenticated:
+            if request.user.is_staff:
+                return mfa_step(request)
+            raise PermissionDenied("Staff only.")
+        target = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+        return redirect_to_login(target)

@@ -13,9 +13,11 @@ from profiles.services.researchers import (
     researcher_split,
     researcher_update,
     unique_slugs,
+    work_addition_decide,
 )
 from profiles.services.social import (
     InvitationError,
+    account_rename,
     can_invite,
     display_name,
     email_settings,
@@ -33,6 +35,7 @@ from profiles.services.social import (
 __all__ = [
     "REFRESH_CHUNK",
     "InvitationError",
+    "account_rename",
     "authorship_add",
     "authorship_hide",
     "can_invite",
@@ -56,4 +59,5 @@ __all__ = [
     "researcher_split",
     "researcher_update",
     "unique_slugs",
+    "work_addition_decide",
 ]

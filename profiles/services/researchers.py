@@ -8,7 +8,13 @@ from django.utils.text import slugify
 from psycopg.types.json import Jsonb
 
 from bzpeer.lib.bulk import copy_rows
-from bzpeer.lib.names import name_key, parse_name, person_name, strip_accents
+from bzpeer.lib.names import (
+    name_key,
+    names_compatible,
+    parse_name,
+    person_name,
+    strip_accents,
+)
 from profiles import trust
 from profiles.models import (
     Follow,
@@ -18,6 +24,7 @@ from profiles.models import (
     SlugRedirect,
     TrustHistory,
     User,
+    WorkAddition,
 )
 
 REFRESH_CHUNK = 2000
@@ -484,7 +491,13 @@ def authorship_hide(*, researcher: Researcher, user: User, work) -> None:
 
 @transaction.atomic
 def authorship_add(*, researcher: Researcher, user: User, identifier: str):
-    """The owner adds a work BZPEER holds, found by its DOI or arXiv ID."""
+    """The owner adds a work BZPEER holds, found by its DOI or arXiv ID.
+
+    An owner can only link themselves to a byline entry that names them: the first entry
+    whose printed name fits one of the record's names (and that no other person owns) is
+    linked to the record and pinned. A work whose byline has no such name becomes a
+    WorkAddition for staff; it is not on the record, and counts nothing, until approved.
+    Returns the Authorship linked, or the WorkAddition waiting."""
     from bzpeer.lib.identifiers import normalize_arxiv_id, normalize_doi
     from works.models import Authorship, Work
 
@@ -499,7 +512,71 @@ def authorship_add(*, researcher: Researcher, user: User, identifier: str):
     existing = Authorship.objects.filter(researcher=researcher, work=work).first()
     if existing:
         Authorship.objects.filter(pk=existing.pk).update(hidden=False, pinned=True)
-    else:
+        researcher_refresh_stats(researcher_ids=[researcher.pk], event="the owner added a work")
+        return existing
+    names = [researcher.display_name, *researcher.other_names]
+    byline = work.authorships.select_related("researcher").select_for_update(of=("self",))
+    entry = next(
+        (
+            a
+            for a in byline.order_by("position")
+            if a.researcher.owner_id in (None, user.pk) and _printed_name_fits(a, names)
+        ),
+        None,
+    )
+    if entry is None:
+        addition, _ = WorkAddition.objects.get_or_create(
+            researcher=researcher,
+            work=work,
+            status=WorkAddition.Status.PENDING,
+            defaults={"requested_by": user},
+        )
+        return addition
+    previous = entry.researcher
+    entry.researcher, entry.pinned, entry.hidden = researcher, True, False
+    entry.save(update_fields=["researcher", "pinned", "hidden"])
+    ResearcherChange.objects.create(
+        kind=ResearcherChange.Kind.ADD_WORK,
+        researcher=researcher,
+        other_name=previous.display_name,
+        other_slug=previous.slug,
+        user=user,
+        reason=f"The owner added “{work.title[:200]}” as “{entry.printed_name[:200]}”.",
+        detail={"work": str(work.public_id), "from_researcher": previous.pk},
+    )
+    researcher_refresh_stats(
+        researcher_ids=[researcher.pk, previous.pk, *coauthor_ids(researcher.pk)],
+        event="the owner added a work",
+    )
+    return entry
+
+
+def _printed_name_fits(authorship, names: list[str]) -> bool:
+    printed = parse_name(person_name(authorship.printed_name))
+    return bool(printed.family) and any(
+        names_compatible(printed, parse_name(name)) for name in names if name
+    )
+
+
+@transaction.atomic
+def work_addition_decide(
+    *, addition: WorkAddition, staff: User, approve: bool, reason: str = ""
+) -> WorkAddition:
+    """Staff approve (the owner joins the end of the byline, pinned) or reject a work an
+    owner asked for. Deciding twice is refused."""
+    from works.models import Authorship, Work
+
+    addition = WorkAddition.objects.select_for_update().get(pk=addition.pk)
+    if not staff.is_staff:
+        raise PermissionDenied("Only staff decide these requests.")
+    if addition.status != WorkAddition.Status.PENDING:
+        raise ValidationError("This request has been decided already.")
+    addition.status = WorkAddition.Status.APPROVED if approve else WorkAddition.Status.REJECTED
+    addition.decision_reason = reason.strip()[:500]
+    addition.decided_by, addition.decided_at = staff, timezone.now()
+    addition.save()
+    researcher, work = addition.researcher, addition.work
+    if approve and not Authorship.objects.filter(researcher=researcher, work=work).exists():
         last = work.authorships.aggregate(last=Max("position"))["last"]
         Authorship.objects.create(
             work=work,
@@ -509,11 +586,11 @@ def authorship_add(*, researcher: Researcher, user: User, identifier: str):
             pinned=True,
         )
         Work.objects.filter(pk=work.pk).update(authors_count=F("authors_count") + 1)
-    researcher_refresh_stats(
-        researcher_ids=[researcher.pk, *coauthor_ids(researcher.pk)],
-        event="the owner added a work",
-    )
-    return work
+        researcher_refresh_stats(
+            researcher_ids=[researcher.pk, *coauthor_ids(researcher.pk)],
+            event="staff approved a work the owner added",
+        )
+    return addition
 
 
 def researcher_mark_stale(*, researcher_ids, reason: str) -> None:
@@ -535,4 +612,6 @@ def researcher_refresh_later(*, researcher_ids, event: str) -> None:
 
         refresh_in_chunks(ids, event)
 
-    transaction.on_commit(queue)
+    # robust: a broker down after the commit loses nothing (the stale mark above is caught
+    # up by profiles.researchers_refresh_stale) and must not turn a saved change into an error.
+    transaction.on_commit(queue, robust=True)

@@ -60,8 +60,19 @@ def notify(*, user: User, kind: str, text: str, key: str, url: str = "", body: s
     if created:
         from profiles import tasks
 
-        transaction.on_commit(lambda: tasks.notification_email.delay(notification.pk))
+        # robust: with the broker down after the commit, profiles.notifications_email_unsent
+        # sends it later; the saved change is not reported as an error.
+        transaction.on_commit(lambda: tasks.notification_email.delay(notification.pk), robust=True)
     return notification
+
+
+@transaction.atomic
+def account_rename(*, user: User, name: str) -> User:
+    """The name others see on a person's invitations and messages, set by them here only
+    (never through a claim). Forms refuse control characters; whitespace is collapsed."""
+    user.name = " ".join(name.split())[:200]
+    user.save(update_fields=["name"])
+    return user
 
 
 def email_settings(user: User) -> NotificationSettings:
@@ -177,10 +188,11 @@ def invitation_send(
     return invitation
 
 
-def get_invitation_for_user(user: User, public_id) -> Invitation:
-    """The conversation if this person may see it; Invitation.DoesNotExist otherwise."""
+def get_invitation_for_user(user: User, public_id, *, staff: bool = False) -> Invitation:
+    """The conversation if this person may see it (``staff``: the request may use staff
+    powers); Invitation.DoesNotExist otherwise."""
     return (
-        Invitation.objects.visible_to(user)
+        Invitation.objects.visible_to(user, staff=staff)
         .select_related("sender", "recipient", "researcher", "work")
         .get(public_id=public_id)
     )

@@ -24,7 +24,18 @@
     return nodes.concat(edges);
   }
 
+  // Cytoscape adds an inline <style> to the page, which the Content-Security-Policy refuses,
+  // unless an element with this id already exists; its one rule is in site.css instead.
+  function preemptCytoscapeStyle() {
+    var id = "__________cytoscape_stylesheet";
+    if (document.getElementById(id)) { return; }
+    var marker = document.createElement("meta");
+    marker.id = id;
+    document.head.appendChild(marker);
+  }
+
   function draw(container, els) {
+    preemptCytoscapeStyle();
     return window.cytoscape({
       container: container,
       elements: els,

@@ -7,6 +7,7 @@ from django.urls import reverse
 from claims.models import Claim, ClaimEvent
 from profiles.models import Researcher
 from tests.claims.conftest import PRIEM, make_person, orcid_sign_in, sign_in
+from tests.conftest import staff_login
 from tests.orcid_server import Person
 
 
@@ -75,7 +76,7 @@ def test_a_name_that_does_not_fit_is_never_approved_automatically(client, fake_o
     assert claim.status == Claim.Status.PENDING
     assert not claim.name_matches
     staff = make_person("staff@example.org", "Staff Person", staff=True)
-    client.force_login(staff)
+    staff_login(client, staff)
     queue = client.get(reverse("claims:staff-queue")).content.decode()
     assert "does not fit" in queue
 
@@ -88,7 +89,7 @@ def test_institutional_email_waits_for_staff_who_approve_it(
     sign_in(client, jason)
     response = client.post(
         claim_url(priem_record),
-        {"kind": "email", "claimant_name": "Jason Priem", "email": "jason@ourresearch.org"},
+        {"kind": "email", "email": "jason@ourresearch.org"},
     )
     claim = Claim.objects.get()
     assert response["Location"] == claim.get_absolute_url()
@@ -99,7 +100,7 @@ def test_institutional_email_waits_for_staff_who_approve_it(
     assert "Claim pending" in client.get(priem_record.get_absolute_url()).content.decode()
 
     staff = make_person("staff@example.org", "Staff Person", staff=True)
-    client.force_login(staff)
+    staff_login(client, staff)
     review = reverse("claims:staff-review", args=[claim.public_id])
     assert (
         "Verified address jason@ourresearch.org at OurResearch"
@@ -125,7 +126,6 @@ def test_other_evidence_rejected_by_staff_with_the_reason_emailed(
         claim_url(demo),
         {
             "kind": "other",
-            "claimant_name": "Timothy Lillicrap",
             "links": "https://example.org/my-lab",
             "statement": "These are my papers.",
         },
@@ -134,7 +134,7 @@ def test_other_evidence_rejected_by_staff_with_the_reason_emailed(
     assert claim.status == Claim.Status.PENDING and claim.name_matches
 
     staff = make_person("staff@example.org", "Staff Person", staff=True)
-    client.force_login(staff)
+    staff_login(client, staff)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("claims:staff-review", args=[claim.public_id]),
@@ -159,13 +159,13 @@ def test_a_claim_on_an_owned_record_is_a_dispute_staff_decide(client, fake_orcid
     sign_in(client, rival)
     client.post(
         claim_url(priem_record),
-        {"kind": "email", "claimant_name": "Jason Priem", "email": "rival@ourresearch.org"},
+        {"kind": "email", "email": "rival@ourresearch.org"},
     )
     dispute = Claim.objects.get(claimant=rival)
     assert dispute.status == Claim.Status.DISPUTED
 
     staff = make_person("staff@example.org", "Staff Person", staff=True)
-    client.force_login(staff)
+    staff_login(client, staff)
     client.post(
         reverse("claims:staff-review", args=[dispute.public_id]),
         {"action": "approve", "reason": "The rival proved it; the first was a mistake."},
@@ -192,7 +192,7 @@ def test_an_owner_releases_and_staff_revoke(client, fake_orcid, priem_record):
     client.post(orcid_claim_url(priem_record))
     again = Claim.objects.get(status=Claim.Status.APPROVED)
     staff = make_person("staff@example.org", "Staff Person", staff=True)
-    client.force_login(staff)
+    staff_login(client, staff)
     client.post(
         reverse("claims:staff-review", args=[again.public_id]),
         {"action": "revoke", "reason": "Reported as impersonation; under review."},
@@ -213,7 +213,7 @@ def test_two_independent_proofs_give_l3(
     sign_in(client, jason)
     client.post(
         claim_url(priem_record),
-        {"kind": "email", "claimant_name": "Jason Priem", "email": "jason@ourresearch.org"},
+        {"kind": "email", "email": "jason@ourresearch.org"},
     )
     assert Claim.objects.get().status == Claim.Status.PENDING
 

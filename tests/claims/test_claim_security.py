@@ -6,13 +6,14 @@ from django.urls import reverse
 
 from claims.models import Claim, Report
 from claims.services import claim_approve, claim_submit
-from profiles.models import Researcher
-from profiles.services import researcher_refresh_stats
+from profiles.models import Researcher, WorkAddition
+from profiles.services import researcher_refresh_stats, work_addition_decide
 from tests.claims.conftest import make_person, sign_in
-from tests.conftest import DEMO_FEED, run_command
+from tests.conftest import DEMO_FEED, run_command, staff_login
+from tests.factories import AuthorshipFactory, ResearcherFactory, WorkFactory
 from works.models import Authorship, Work
 
-OTHER = {"kind": "other", "claimant_name": "Timothy Lillicrap", "statement": "Mine."}
+OTHER = {"kind": "other", "statement": "Mine."}
 
 
 def submit(user, researcher, **extra):
@@ -22,7 +23,7 @@ def submit(user, researcher, **extra):
 def owned_demo(owner):
     """The demo record, claimed by ``owner`` and approved by staff."""
     demo = Researcher.objects.get(slug="timothy-lillicrap")
-    claim = submit(owner, demo, claimant_name="Timothy Lillicrap")
+    claim = submit(owner, demo)
     claim_approve(
         claim=claim, staff=make_person("boss@example.org", "Boss", staff=True), reason="Checked."
     )
@@ -45,7 +46,7 @@ def test_people_who_are_not_staff_cannot_review_or_decide(client, demo):
     claim = submit(make_person("tim@example.org", "Timothy Lillicrap"), demo)
     client.force_login(make_person("nosy@example.org", "Nosy Parker"))
     review = reverse("claims:staff-review", args=[claim.public_id])
-    assert client.get(reverse("claims:staff-queue")).status_code == 302
+    assert client.get(reverse("claims:staff-queue")).status_code == 403
     client.post(review, {"action": "approve", "reason": "I say so"})
     claim.refresh_from_db()
     assert claim.status == Claim.Status.PENDING
@@ -55,7 +56,7 @@ def test_people_who_are_not_staff_cannot_review_or_decide(client, demo):
 def test_nobody_approves_their_own_claim(client, demo):
     staff = make_person("staff@example.org", "Timothy Lillicrap", staff=True)
     claim = submit(staff, demo)
-    client.force_login(staff)
+    staff_login(client, staff)
     response = client.post(
         reverse("claims:staff-review", args=[claim.public_id]),
         {"action": "approve", "reason": "It is me"},
@@ -151,22 +152,80 @@ def test_a_hidden_work_stays_hidden_after_a_reimport(client, demo, tmp_path):
 
 
 @pytest.mark.django_db
-def test_an_owner_adds_a_work_by_its_doi(client, demo):
-    assert run_command("import_openalex", "tests/fixtures/W2741809807.json")[0] == 0
+def test_an_owner_adds_a_work_whose_byline_names_them_by_its_doi(client, demo):
     tim = make_person("tim@example.org", "Timothy Lillicrap")
     owned_demo(tim)
+    # The same person under a name variant the importer could not join: another record.
+    variant = ResearcherFactory(display_name="T. P. Lillicrap", slug="t-p-lillicrap")
+    work = WorkFactory(identifier__scheme="doi", identifier__value="10.1234/continuous-control")
+    AuthorshipFactory(work=work, position=0, researcher=ResearcherFactory(display_name="J. Hunt"))
+    AuthorshipFactory(work=work, position=1, researcher=variant)
     client.force_login(tim)
-    client.post(
+    response = client.post(
         reverse("profiles:work-add", args=[demo.slug]),
-        {"identifier": "https://doi.org/10.7717/PEERJ.4375"},
+        {"identifier": "https://doi.org/10.1234/CONTINUOUS-CONTROL"},
+        follow=True,
     )
+    assert "as T. P. Lillicrap" in response.content.decode()
+    entry = Authorship.objects.get(work=work, position=1)
+    assert entry.researcher_id == demo.pk and entry.pinned
+    assert work.authorships.count() == 2  # linked, not appended
     assert Researcher.objects.get(pk=demo.pk).works_count == 14
+    assert Researcher.objects.get(pk=variant.pk).works_count == 0
+
     response = client.post(
         reverse("profiles:work-add", args=[demo.slug]),
         {"identifier": "10.9999/not-held"},
         follow=True,
     )
     assert "BZPEER holds no work with that DOI" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_owner_cannot_attach_a_paper_they_did_not_write(client, demo):
+    assert run_command("import_openalex", "tests/fixtures/W2741809807.json")[0] == 0
+    tim = make_person("tim@example.org", "Timothy Lillicrap")
+    owned_demo(tim)
+    before = Researcher.objects.get(pk=demo.pk)
+    client.force_login(tim)
+    response = client.post(
+        reverse("profiles:work-add", args=[demo.slug]),
+        {"identifier": "https://doi.org/10.7717/PEERJ.4375"},
+        follow=True,
+    )
+    assert "staff will check the work is yours" in response.content.decode()
+    peerj = Work.objects.identified_by("doi", "10.7717/peerj.4375").get()
+    assert not Authorship.objects.filter(work=peerj, researcher=demo).exists()
+    researcher_refresh_stats(researcher_ids=[demo.pk])
+    after = Researcher.objects.get(pk=demo.pk)
+    assert (after.works_count, after.trust_score) == (before.works_count, before.trust_score)
+    addition = WorkAddition.objects.get()
+    assert addition.status == WorkAddition.Status.PENDING and addition.requested_by == tim
+
+    # Asking again does not make a second request; staff decide the one there is.
+    client.post(
+        reverse("profiles:work-add", args=[demo.slug]), {"identifier": "10.7717/peerj.4375"}
+    )
+    assert WorkAddition.objects.count() == 1
+    staff = make_person("staff@example.org", "Staff", staff=True)
+    work_addition_decide(addition=addition, staff=staff, approve=True, reason="Publisher page.")
+    assert Authorship.objects.get(work=peerj, researcher=demo).pinned
+    assert Researcher.objects.get(pk=demo.pk).works_count == before.works_count + 1
+
+
+@pytest.mark.django_db
+def test_an_owner_cannot_take_a_byline_entry_another_person_owns(client, demo):
+    tim = make_person("tim@example.org", "Timothy Lillicrap")
+    owned_demo(tim)
+    other = ResearcherFactory(display_name="Timothy Lillicrap", slug="timothy-lillicrap-2")
+    other_owner = make_person("other@example.org", "Timothy Lillicrap")
+    Researcher.objects.filter(pk=other.pk).update(owner=other_owner, claim_level=2)
+    work = WorkFactory(identifier__scheme="doi", identifier__value="10.1234/theirs")
+    AuthorshipFactory(work=work, position=0, researcher=other)
+    client.force_login(tim)
+    client.post(reverse("profiles:work-add", args=[demo.slug]), {"identifier": "10.1234/theirs"})
+    assert Authorship.objects.get(work=work).researcher_id == other.pk
+    assert WorkAddition.objects.filter(researcher=demo, work=work).exists()
 
 
 @pytest.mark.django_db
@@ -183,7 +242,7 @@ def test_anyone_can_report_an_unclaimed_record(client, demo):
     assert Report.objects.count() == 2
     assert Report.objects.get(kind="not-their-work").work == work
     staff = make_person("staff@example.org", "Staff", staff=True)
-    client.force_login(staff)
+    staff_login(client, staff)
     queue = client.get(reverse("claims:staff-queue")).content.decode()
     assert "I am another Timothy Lillicrap." in queue
 
@@ -225,7 +284,7 @@ def test_every_form_refuses_a_request_without_its_csrf_token(demo):
     for url in posts:
         assert client.post(url, {"kind": "other", "statement": "x"}).status_code == 403, url
     staff = make_person("staff@example.org", "Staff", staff=True)
-    client.force_login(staff)
+    staff_login(client, staff)
     review = reverse("claims:staff-review", args=[claim.public_id])
     assert client.post(review, {"action": "revoke", "reason": "x"}).status_code == 403
     assert Claim.objects.get(pk=claim.pk).status == Claim.Status.APPROVED
@@ -258,7 +317,7 @@ def test_an_owners_affiliation_survives_an_import_of_the_authors_record(client):
     assert run_command("import_openalex", FIXTURES / "W2741809807.json")[0] == 0
     priem = Researcher.objects.get(orcid="0000-0001-6187-6610")
     jason = make_person("jason@example.org", "Jason Priem")
-    claim = submit(jason, priem, claimant_name="Jason Priem")
+    claim = submit(jason, priem)
     claim_approve(
         claim=claim, staff=make_person("boss@example.org", "Boss", staff=True), reason="Checked."
     )

@@ -45,10 +45,14 @@ def test_sign_up_verify_claim_by_email_and_staff_approve(browser, priem_site):
     page.goto(link)
     page.get_by_role("button", name="Confirm").click()
 
-    # Claim the record with the institutional address; confirm the password when asked.
+    # Give the account its name, then claim the record with the institutional address;
+    # confirm the password when asked.
+    page.get_by_role("link", name="Your account").click()
+    page.get_by_label("Your name").fill("Jason Priem")
+    page.get_by_role("button", name="Save").click()
     page.goto(f"{base}/researchers/jason-priem/")
     page.get_by_role("link", name="Claim this record").click()
-    page.get_by_label("Your name as you publish it").first.fill("Jason Priem")
+    assert "“Jason Priem”" in page.content()
     page.get_by_role("button", name="Send for review").first.click()
     # Claiming asks for the password again; the claim goes through once it is confirmed.
     page.wait_for_url("**/accounts/reauthenticate/**")

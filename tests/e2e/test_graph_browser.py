@@ -1,5 +1,6 @@
 from graph.services import slice_build
 from profiles.models import Researcher
+from tests.e2e.conftest import wait_until
 
 
 def test_the_graph_fills_in_without_a_reload_and_the_explorer_opens_in_place(page, pending_site):
@@ -13,10 +14,10 @@ def test_the_graph_fills_in_without_a_reload_and_the_explorer_opens_in_place(pag
 
     page.get_by_text("Close collaborators (4)").wait_for(timeout=15_000)
     assert page.evaluate("window.__marker") == "same page"
-    page.wait_for_function("window.bzpeerGraph && window.bzpeerGraph.mini")
+    wait_until(page, "window.bzpeerGraph && window.bzpeerGraph.mini")
 
     page.get_by_role("link", name="Open full explorer").click()
-    page.wait_for_function("window.bzpeerGraph.explorer")
+    wait_until(page, "window.bzpeerGraph.explorer")
     assert page.url.endswith("/researchers/timothy-lillicrap/graph/#graph-heading")
     assert page.evaluate("window.__marker") == "same page"  # opened in place
     assert page.locator("#explorer-canvas").is_visible()

@@ -1,9 +1,4 @@
-from datetime import timedelta
-
-from django.utils import timezone
-
-from profiles.models import Researcher
-from tests.claims.conftest import PASSWORD, make_person
+from tests.claims.conftest import PASSWORD
 from tests.conftest import run_command
 
 
@@ -18,14 +13,10 @@ def log_in(browser, base, email):
     return page
 
 
-def test_follow_see_new_work_invite_accept_and_talk(browser, pending_site, tmp_path):
+def test_follow_see_new_work_invite_accept_and_talk(
+    browser, pending_site, reader_and_collaborator, tmp_path
+):
     base = pending_site.url
-    ana = make_person("ana@example.org", "Ana Reader")
-    type(ana).objects.filter(pk=ana.pk).update(date_joined=timezone.now() - timedelta(days=10))
-    danijar = make_person("danijar@example.org", "Danijar Hafner")
-    Researcher.objects.filter(slug="danijar-hafner").update(
-        owner=danijar, claim_level=2, open_to_collaborate=True, collaboration_topics="world models"
-    )
 
     # A follows B, and B's new work shows in A's feed.
     a = log_in(browser, base, "ana@example.org")

@@ -42,15 +42,6 @@ def test_the_demo_researchers_slice(demo):
 
 
 @pytest.mark.django_db
-def test_a_build_never_runs_twice_at_once(demo):
-    GraphSlice.objects.filter(researcher=demo).update(
-        state=GraphSlice.State.BUILDING, started_at=timezone.now()
-    )
-    assert slice_build(researcher_id=demo.pk) is None
-    assert GraphSlice.objects.get(researcher=demo).version == 1
-
-
-@pytest.mark.django_db
 def test_an_import_that_changes_works_marks_slices_stale_and_one_dispatch_builds_them(
     demo, tmp_path
 ):

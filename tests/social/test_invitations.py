@@ -16,6 +16,7 @@ from profiles.services import (
     message_send,
 )
 from tests.claims.conftest import make_person
+from tests.conftest import staff_login
 from tests.factories import UserFactory
 from tests.social.conftest import invite
 from works.models import Work
@@ -157,7 +158,7 @@ def test_a_conversation_is_private_to_its_two_people(client, people):
     assert act(client, invitation, "message", body="Hello?").status_code == 404
     assert act(client, invitation, "accept").status_code == 404
     staff = UserFactory(is_staff=True)
-    client.force_login(staff)
+    staff_login(client, staff)
     assert client.get(invitation.get_absolute_url()).status_code == 404  # until reported
     client.logout()
     assert client.get(invitation.get_absolute_url()).status_code == 302  # to log in
@@ -165,7 +166,7 @@ def test_a_conversation_is_private_to_its_two_people(client, people):
     client.force_login(people["danijar"])
     act(client, invitation, "report", reason="Spam.")
     assert Report.objects.get(kind="abuse").reporter == people["danijar"]
-    client.force_login(staff)
+    staff_login(client, staff)
     assert "Private words." in client.get(invitation.get_absolute_url()).content.decode()
 
 
