@@ -92,16 +92,26 @@ def gunicorn(env: dict, port: int) -> subprocess.Popen:
     )
 
 
-def test_requests_get_a_503_within_two_seconds_while_postgresql_is_down_then_recover(postgres):
+def test_requests_get_a_503_within_two_seconds_while_postgresql_is_down_then_recover(
+    postgres, tmp_path
+):
     postgres.create_database("bzpeer")
     env = site_environment(
         DATABASE_URL=postgres.url("bzpeer"),
         REDIS_URL="",
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="false",
+        STATIC_ROOT=str(tmp_path / "static"),
     )
-    migrate = [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"]
-    subprocess.run(migrate, cwd=ROOT, env=env, check=True, timeout=120)  # noqa: S603
+    # As a deployment does: with DEBUG off, pages need the collected static files' manifest.
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        subprocess.run(  # noqa: S603 (a fixed command line)
+            [sys.executable, "manage.py", *command, "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=120,
+        )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = gunicorn(env, port)
