@@ -63,6 +63,16 @@ def _log(claim: Claim, actor: User | None, action: str, old: str, reason: str = 
     )
 
 
+def _decide(claim: Claim, actor: User | None, status: str, action: str, reason: str) -> None:
+    """Every decision on a claim: its new status, who and why, and the audit log entry."""
+    old = claim.status
+    claim.status = status
+    claim.decision_reason = reason
+    claim.decided_by, claim.decided_at = actor, timezone.now()
+    claim.save()
+    _log(claim, actor, action, old, reason)
+
+
 @transaction.atomic
 def claim_submit(
     *,
@@ -174,22 +184,18 @@ def _level(claim: Claim) -> int:
 
 def _approve(claim: Claim, staff: User | None, reason: str) -> None:
     researcher = claim.researcher
-    old = claim.status
     if researcher.owner_id and researcher.owner_id != claim.claimant_id:
         # A dispute decided for the claimant: the previous owner's claim ends here.
         for previous in Claim.objects.filter(researcher=researcher, status=Claim.Status.APPROVED):
-            previous_old = previous.status
-            previous.status = Claim.Status.REVOKED
-            previous.decision_reason = f"Dispute decided for another claimant: {reason}"
-            previous.decided_by, previous.decided_at = staff, timezone.now()
-            previous.save()
-            _log(previous, staff, "revoked", previous_old, previous.decision_reason)
-    claim.status = Claim.Status.APPROVED
+            _decide(
+                previous,
+                staff,
+                Claim.Status.REVOKED,
+                "revoked",
+                f"Dispute decided for another claimant: {reason}",
+            )
     claim.level = _level(claim)
-    claim.decision_reason = reason
-    claim.decided_by, claim.decided_at = staff, timezone.now()
-    claim.save()
-    _log(claim, staff, "approved", old, reason)
+    _decide(claim, staff, Claim.Status.APPROVED, "approved", reason)
     Researcher.objects.filter(pk=researcher.pk).update(
         owner=claim.claimant, claim_level=claim.level
     )
@@ -228,23 +234,13 @@ def claim_reject(*, claim: Claim, staff: User, reason: str) -> Claim:
     _check_staff(claim, staff)
     if not reason.strip():
         raise ClaimError("Give a reason: the claimant will read it.")
-    old = claim.status
-    claim.status = Claim.Status.REJECTED
-    claim.decision_reason = reason.strip()
-    claim.decided_by, claim.decided_at = staff, timezone.now()
-    claim.save()
-    _log(claim, staff, "rejected", old, claim.decision_reason)
+    _decide(claim, staff, Claim.Status.REJECTED, "rejected", reason.strip())
     _tell(claim, "rejected")
     return claim
 
 
 def _end_ownership(claim: Claim, actor: User, status: str, action: str, reason: str) -> Claim:
-    old = claim.status
-    claim.status = status
-    claim.decision_reason = reason
-    claim.decided_by, claim.decided_at = actor, timezone.now()
-    claim.save()
-    _log(claim, actor, action, old, reason)
+    _decide(claim, actor, status, action, reason)
     Researcher.objects.filter(pk=claim.researcher_id, owner=claim.claimant).update(
         owner=None, claim_level=0
     )

@@ -7,8 +7,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from bzpeer.lib.forms import LineField, ParagraphsField
 from bzpeer.lib.staff import is_staff_session, staff_required
+from claims.forms import (
+    DecisionForm,
+    EmailClaimForm,
+    MergeRequestForm,
+    OtherClaimForm,
+    ReleaseForm,
+    ReportForm,
+)
 from claims.models import Claim, Evidence, Report
 from claims.services import (
     ClaimError,
@@ -38,37 +45,6 @@ def get_claim_for_user(user, public_id, *, staff: bool = False) -> Claim:
         )
     except (Claim.DoesNotExist, ValueError) as exc:
         raise Http404("No such claim.") from exc
-
-
-class EmailClaimForm(forms.Form):
-    email = forms.ChoiceField(label="Your verified address at the institution")
-
-    def __init__(self, *args, emails, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].choices = [(e, e) for e in emails]
-
-
-class OtherClaimForm(forms.Form):
-    links = ParagraphsField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=5000,
-        help_text="Pages that show these works are yours: a lab page, a CV, a publisher page.",
-    )
-    statement = ParagraphsField(max_length=5000)
-
-
-class ReleaseForm(forms.Form):
-    reason = LineField(max_length=500, required=False)
-
-
-class DecisionForm(forms.Form):
-    action = forms.ChoiceField(choices=[(a, a) for a in ("approve", "reject", "revoke")])
-    reason = ParagraphsField(max_length=2000)
-
-
-class MergeRequestForm(forms.Form):
-    other = forms.SlugField(max_length=120)
 
 
 def _rate_limited(request) -> bool:
@@ -245,15 +221,6 @@ def staff_report_decide(request, pk, decision):
     else:
         messages.success(request, f"Report {'upheld' if decision == 'uphold' else 'dismissed'}.")
     return redirect("claims:staff-queue")
-
-
-class ReportForm(forms.Form):
-    kind = forms.ChoiceField(
-        choices=[(k.value, k.label) for k in (Report.Kind.NOT_ME, Report.Kind.NOT_THEIR_WORK)],
-        widget=forms.RadioSelect,
-    )
-    work = forms.UUIDField(required=False, widget=forms.HiddenInput)
-    message = ParagraphsField(required=False, max_length=5000)
 
 
 def report(request, slug):

@@ -179,6 +179,10 @@ class Researcher(models.Model):
     def trust_band(self) -> str:
         return trust.band(self.trust_score)
 
+    def is_owned_by(self, user) -> bool:
+        """The one rule for owners' changes: the record is claimed, by this person."""
+        return self.owner_id is not None and self.owner_id == getattr(user, "pk", None)
+
     @property
     def is_claimed(self) -> bool:
         return self.owner_id is not None

@@ -1,6 +1,7 @@
 """Writes of the profiles app: researchers (researchers.py) and people (social.py)."""
 
 from profiles.services.researchers import (
+    OWNERS_ONLY,
     REFRESH_CHUNK,
     authorship_add,
     authorship_hide,
@@ -33,6 +34,7 @@ from profiles.services.social import (
 )
 
 __all__ = [
+    "OWNERS_ONLY",
     "REFRESH_CHUNK",
     "InvitationError",
     "account_rename",

@@ -28,6 +28,7 @@ from profiles.models import (
 )
 
 REFRESH_CHUNK = 2000
+OWNERS_ONLY = "Only the researcher who claimed this record can change it."
 TOP_TOPICS = 5
 
 
@@ -431,8 +432,8 @@ def coauthor_ids(*researcher_ids: int) -> set[int]:
 
 
 def _check_owner(researcher: Researcher, user: User) -> None:
-    if researcher.owner_id is None or researcher.owner_id != user.pk:
-        raise PermissionDenied("Only the researcher who claimed this record can change it.")
+    if not researcher.is_owned_by(user):
+        raise PermissionDenied(OWNERS_ONLY)
 
 
 @transaction.atomic

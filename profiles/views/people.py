@@ -1,0 +1,189 @@
+"""People: following, the feed, notifications and their emails, invitations and
+conversations."""
+
+from allauth.core import ratelimit
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from bzpeer.lib.pagination import page_or_last
+from bzpeer.lib.staff import is_staff_session
+from profiles.emails import read_unsubscribe_token
+from profiles.forms import (
+    CONVERSATION_FORMS,
+    EmailSettingsForm,
+    InvitationForm,
+)
+from profiles.models import (
+    Invitation,
+    Notification,
+    NotificationSettings,
+    Researcher,
+    User,
+)
+from profiles.services import (
+    InvitationError,
+    can_invite,
+    email_settings,
+    get_invitation_for_user,
+    invitation_accept,
+    invitation_decline,
+    invitation_report,
+    invitation_send,
+    message_send,
+)
+from profiles.views.researchers import RESEARCHERS_PER_PAGE, WORKS_PER_PAGE, _listed
+from works.models import Work
+
+
+@login_required
+def following(request):
+    researchers = (
+        Researcher.objects.filter(follows__user=request.user)
+        .select_related("institution")
+        .order_by("display_name", "id")
+    )
+    page = page_or_last(Paginator(researchers, RESEARCHERS_PER_PAGE), request.GET.get("page"))
+    return render(request, "profiles/following.html", {"page": page})
+
+
+@login_required
+def feed(request):
+    """New works by the researchers this person follows, newest first."""
+    works = _listed(Work.objects.by_followed(request.user))
+    page = page_or_last(Paginator(works, WORKS_PER_PAGE), request.GET.get("page"))
+    return render(request, "profiles/feed.html", {"page": page})
+
+
+@login_required
+def notifications(request):
+    items = Notification.objects.filter(user=request.user)
+    page = page_or_last(Paginator(items, 30), request.GET.get("page"))
+    unread = [n.pk for n in page.object_list if n.read_at is None]
+    Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return render(request, "profiles/notifications.html", {"page": page, "unread": set(unread)})
+
+
+@login_required
+def email_settings_view(request):
+    form = EmailSettingsForm(request.POST or None, instance=email_settings(request.user))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved.")
+        return redirect("profiles:email-settings")
+    return render(request, "profiles/email_settings.html", {"form": form})
+
+
+@csrf_exempt
+def unsubscribe(request, token):
+    """One click from an email, no login: GET shows what it does, POST (also what mail
+    programs send for one-click unsubscribe, RFC 8058, with no CSRF token) turns that kind
+    of email off. The signed token in the address is the credential."""
+    try:
+        user_id, kind = read_unsubscribe_token(token)
+    except signing.SignatureExpired:
+        context = {"expired": True}
+        return render(request, "profiles/unsubscribe.html", context, status=410)
+    except (signing.BadSignature, KeyError, ValueError) as exc:
+        raise Http404("This unsubscribe link is not valid.") from exc
+    user = get_object_or_404(User, pk=user_id)
+    label = NotificationSettings._meta.get_field(kind).verbose_name
+    done = False
+    if request.method == "POST":
+        NotificationSettings.objects.update_or_create(user=user, defaults={kind: False})
+        done = True
+    return render(request, "profiles/unsubscribe.html", {"label": label, "done": done})
+
+
+@login_required
+def invite(request, slug):
+    researcher = get_object_or_404(Researcher, slug=slug)
+    blocked = can_invite(request.user, researcher)
+    form = InvitationForm(request.POST or None, researcher=researcher)
+    if request.method == "POST" and not blocked and form.is_valid():
+        try:
+            invitation = invitation_send(
+                sender=request.user, researcher=researcher, **form.cleaned_data
+            )
+        except InvitationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Invitation sent.")
+            return redirect(invitation)
+    context = {"researcher": researcher, "form": form, "blocked": blocked}
+    return render(request, "profiles/invite.html", context)
+
+
+@login_required
+def conversations(request):
+    items = (
+        Invitation.objects.involving(request.user)
+        .select_related("sender", "recipient", "researcher")
+        .order_by("-created_at")
+    )
+    page = page_or_last(Paginator(items, 30), request.GET.get("page"))
+    return render(request, "profiles/conversations.html", {"page": page})
+
+
+def _conversation_or_404(request, public_id) -> Invitation:
+    try:
+        return get_invitation_for_user(request.user, public_id, staff=is_staff_session(request))
+    except Invitation.DoesNotExist as exc:
+        raise Http404("No such conversation.") from exc
+
+
+@login_required
+def conversation(request, public_id):
+    invitation = _conversation_or_404(request, public_id)
+    context = {
+        "invitation": invitation,
+        "messages_list": invitation.messages.select_related("author"),
+        "is_recipient": invitation.recipient_id == request.user.pk,
+        "is_party": request.user.pk in (invitation.sender_id, invitation.recipient_id),
+    }
+    return render(request, "profiles/conversation.html", context)
+
+
+@require_POST
+@login_required
+def conversation_act(request, public_id, action):
+    """Accept, decline, block, write or report: each checks who may, on the server."""
+    if action not in CONVERSATION_FORMS:
+        raise Http404("No such action.")
+    invitation = _conversation_or_404(request, public_id)
+    form_class = CONVERSATION_FORMS[action]
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(invitation)
+    data = form.cleaned_data if form is not None else {}
+    if action in ("message", "report") and not ratelimit.consume(
+        request, action=action, user=request.user
+    ):
+        messages.error(request, "You are doing that too often: wait a little and try again.")
+        return redirect(invitation)
+    try:
+        if action == "accept":
+            invitation_accept(invitation=invitation, user=request.user)
+        elif action in ("decline", "block"):
+            invitation_decline(
+                invitation=invitation,
+                user=request.user,
+                reason=data["reason"],
+                block=action == "block",
+            )
+        elif action == "message":
+            message_send(invitation=invitation, user=request.user, body=data["body"])
+        else:
+            invitation_report(invitation=invitation, user=request.user, reason=data["reason"])
+            messages.success(request, "Reported to staff. Thank you.")
+    except InvitationError as exc:
+        messages.error(request, str(exc))
+    return redirect(invitation)
