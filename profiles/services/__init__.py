@@ -1,21 +1,22 @@
-"""Writes of the profiles app: researchers (researchers.py) and people (social.py)."""
+"""Writes of the profiles app: researcher records (researchers.py), their counts and trust
+(refresh.py), their owners' changes (owners.py) and people (social.py)."""
 
-from profiles.services.researchers import (
+from profiles.services.owners import (
     OWNERS_ONLY,
-    REFRESH_CHUNK,
     authorship_add,
     authorship_hide,
+    researcher_update,
+    work_addition_decide,
+)
+from profiles.services.refresh import (
+    REFRESH_CHUNK,
     coauthor_ids,
     researcher_mark_stale,
-    researcher_merge,
     researcher_refresh_later,
     researcher_refresh_stale,
     researcher_refresh_stats,
-    researcher_split,
-    researcher_update,
-    unique_slugs,
-    work_addition_decide,
 )
+from profiles.services.researchers import researcher_merge, researcher_split, unique_slugs
 from profiles.services.social import (
     InvitationError,
     account_rename,

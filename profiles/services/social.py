@@ -30,7 +30,7 @@ from profiles.models import (
     Researcher,
     User,
 )
-from profiles.services.researchers import researcher_refresh_stats
+from profiles.services.refresh import researcher_refresh_stats
 
 INVITATIONS_PER_DAY = 5
 DECLINED_WAIT = timedelta(days=30)
