@@ -1,5 +1,5 @@
-"""Emails to people: each notification once, and the weekly digest, with one-click
-unsubscribe links that need no login."""
+"""Emails to people, rendered from templates/emails/: each notification once, with one-click
+unsubscribe links that need no login. A leaf: it imports no service."""
 
 import unicodedata
 from datetime import timedelta
@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,12 +41,14 @@ def header_text(text: str, limit: int = 200) -> str:
     return " ".join(printable.split())[:limit]
 
 
-def _send(user: User, kind: str, subject: str, body: str) -> None:
+def send(*, user: User, kind: str, subject: str, template: str, context: dict) -> None:
+    """One email of ``kind`` to ``user``, its body rendered from templates/emails/, with the
+    one-click unsubscribe link in its footer and headers (RFC 8058)."""
     link = unsubscribe_url(user, kind)
-    text = f"{body}\n\n--\nStop these emails with one click: {link}\n"
+    body = render_to_string(f"emails/{template}", {**context, "unsubscribe": link})
     EmailMessage(
         subject=f"[BZPEER] {header_text(subject)}",
-        body=text,
+        body=body,
         to=[user.email],
         headers={
             "List-Unsubscribe": f"<{link}>",
@@ -63,8 +66,6 @@ def notification_send(*, notification_id: int) -> bool:
     killed mid-send drops its connection, PostgreSQL rolls back and unlocks, and the retried
     task sends it. Only a death between the mail server's acceptance and the commit sends it
     twice. emailed_at marks it handled: emailed, or of a kind its person does not want."""
-    from profiles.services import email_settings
-
     notification = (
         Notification.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("user")
@@ -73,11 +74,16 @@ def notification_send(*, notification_id: int) -> bool:
     )
     if notification is None:
         return False  # gone, sent already, or being sent right now
-    wanted = getattr(email_settings(notification.user), notification.kind)
+    wanted = NotificationSettings.objects.wants(notification.user, notification.kind)
     if wanted:
-        url = f"{settings.SITE_URL}{notification.url}" if notification.url else ""
-        body = "\n\n".join(part for part in (notification.text, notification.body, url) if part)
-        _send(notification.user, notification.kind, notification.text, body)
+        link = f"{settings.SITE_URL}{notification.url}" if notification.url else ""
+        send(
+            user=notification.user,
+            kind=notification.kind,
+            subject=notification.text,
+            template="notification.txt",
+            context={"notification": notification, "link": link},
+        )
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return wanted
 
@@ -91,30 +97,8 @@ def notifications_unsent(*, older_than: timedelta, within: timedelta):
     )
 
 
-def digest_send(*, user_id: int, week: str) -> bool:
-    from profiles.services import email_settings, notify
-    from works.models import Work
-
-    user = User.objects.filter(pk=user_id).first()
-    if user is None or not email_settings(user).weekly_digest:
-        return False
-    new = (
-        Work.objects.by_followed(user)
-        .filter(created_at__gte=timezone.now() - timedelta(days=7))
-        .newest_first()[:30]
-    )
-    lines = [
-        f"- {w.title} ({w.publication_year or 'n.d.'}): {settings.SITE_URL}{w.get_absolute_url()}"
-        for w in new
-    ]
-    if not lines:
-        return False
-    notify(
-        user=user,
-        kind=Notification.Kind.WEEKLY_DIGEST,
-        text=f"{len(lines)} new work(s) by researchers you follow",
-        url=reverse("profiles:feed"),
-        body="\n".join(lines),
-        key=f"digest:{week}",
-    )
-    return True
+def digest_body(works) -> str:
+    """The weekly digest's list of new works, as the notification (and its email) shows it."""
+    return render_to_string(
+        "emails/weekly_digest.txt", {"works": works, "site_url": settings.SITE_URL}
+    ).strip()

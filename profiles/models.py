@@ -342,6 +342,12 @@ class Notification(models.Model):
         return self.text
 
 
+class NotificationSettingsQuerySet(models.QuerySet):
+    def wants(self, user, kind: str) -> bool:
+        """Does this person want emails of this kind? Everyone does until they say not."""
+        return not self.filter(user=user, **{kind: False}).exists()
+
+
 class NotificationSettings(models.Model):
     """Which emails a person gets. Every email also carries a one-click unsubscribe link."""
 
@@ -353,6 +359,8 @@ class NotificationSettings(models.Model):
     weekly_digest = models.BooleanField("A weekly digest of new work", default=True)
 
     KINDS = list(Notification.Kind.values)  # one boolean field above for each
+
+    objects = NotificationSettingsQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Email settings of {self.user}"

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from profiles import emails
 from profiles.models import Follow, NotificationSettings, Researcher
-from profiles.services import REFRESH_CHUNK, researcher_refresh_stats
+from profiles.services import REFRESH_CHUNK, digest_notify, researcher_refresh_stats
 
 UNSENT_AFTER = timedelta(minutes=5)
 UNSENT_LIMIT = 1000
@@ -89,7 +89,7 @@ def weekly_digest_dispatch() -> int:
 def weekly_digest(user_id: int, week: str) -> bool:
     """One person's digest of the new works of the researchers they follow, for one week.
     Idempotent: a second run for the same week does nothing."""
-    return emails.digest_send(user_id=user_id, week=week)
+    return digest_notify(user_id=user_id, week=week)
 
 
 def _week() -> str:

@@ -20,6 +20,7 @@ from django.db.models import F, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
+from profiles import emails
 from profiles.models import (
     Block,
     Follow,
@@ -73,6 +74,32 @@ def account_rename(*, user: User, name: str) -> User:
     user.name = " ".join(name.split())[:200]
     user.save(update_fields=["name"])
     return user
+
+
+def digest_notify(*, user_id: int, week: str) -> bool:
+    """One person's weekly digest of new works by the researchers they follow, as a
+    notification (emailed like any other). Once per week: the same week again is a no-op."""
+    from works.models import Work
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not NotificationSettings.objects.wants(user, "weekly_digest"):
+        return False
+    new = list(
+        Work.objects.by_followed(user)
+        .filter(created_at__gte=timezone.now() - timedelta(days=7))
+        .newest_first()[:30]
+    )
+    if not new:
+        return False
+    notify(
+        user=user,
+        kind=Notification.Kind.WEEKLY_DIGEST,
+        text=f"{len(new)} new work(s) by researchers you follow",
+        url=reverse("profiles:feed"),
+        body=emails.digest_body(new),
+        key=f"digest:{week}",
+    )
+    return True
 
 
 def email_settings(user: User) -> NotificationSettings:
