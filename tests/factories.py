@@ -99,3 +99,45 @@ class AuthorshipFactory(DjangoModelFactory):
     researcher = factory.SubFactory(ResearcherFactory)
     position = factory.Sequence(lambda n: n)
     printed_name = factory.LazyAttribute(lambda o: o.researcher.display_name)
+
+
+class FollowFactory(DjangoModelFactory):
+    class Meta:
+        model = "profiles.Follow"
+
+    user = factory.SubFactory(UserFactory)
+    researcher = factory.SubFactory(ResearcherFactory)
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = "profiles.Notification"
+
+    user = factory.SubFactory(UserFactory)
+    kind = "new_follower"
+    text = factory.Faker("sentence")
+    key = factory.Sequence(lambda n: f"factory:{n}")
+
+
+class InvitationFactory(DjangoModelFactory):
+    """An invitation to the owner of a claimed record (``researcher__owner`` by default)."""
+
+    class Meta:
+        model = "profiles.Invitation"
+
+    sender = factory.SubFactory(UserFactory)
+    researcher = factory.SubFactory(
+        ResearcherFactory, owner=factory.SubFactory(UserFactory), claim_level=2
+    )
+    recipient = factory.LazyAttribute(lambda o: o.researcher.owner)
+    subject = factory.Faker("sentence", nb_words=4)
+    message = factory.Faker("paragraph")
+
+
+class ClaimFactory(DjangoModelFactory):
+    class Meta:
+        model = "claims.Claim"
+
+    researcher = factory.SubFactory(ResearcherFactory)
+    claimant = factory.SubFactory(UserFactory)
+    status = "pending"
