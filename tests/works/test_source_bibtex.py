@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from works.sources import bibtex
-from works.sources.bibtex import BrokenEntry, Entry, Parser
+from works.sources.bibtex_entries import BrokenEntry, Entry, Parser
 from works.sources.files import FileFormatError
-from works.sources.latex import latex_to_unicode
 from works.sources.records import KINDS
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -70,30 +69,6 @@ def test_it_names_each_item_by_file_entry_key_and_line():
         "'vries2017modulating' (line 1)"
     )
     assert items[-1].location.endswith("entry 74 'kazemzadeh2014referitgame' (line 599)")
-
-
-@pytest.mark.parametrize(
-    ("latex", "text"),
-    [
-        (r"Fr{\'e}chet", "Fréchet"),
-        (r"Fr\'{e}chet", "Fréchet"),
-        (r"Fr\'echet", "Fréchet"),
-        (r"Schr\"odinger", "Schrödinger"),
-        (r"\`a la \^ome \~n", "à la ôme ñ"),
-        (r"Gar\c{c}on Gar\c con", "Garçon Garçon"),
-        (r"\v{S}koda Do\u{g}an Erd\H{o}s", "Škoda Doğan Erdős"),
-        (r"\k{a} \={a} \.{z} \r{a}", "ą ā ż å"),
-        (r"Mart\'{\i}nez Mart{\'\i}nez", "Martínez Martínez"),
-        (r"{\o}rsted Bj\o rn \O{}ystein \l{}\L{} Stra\ss e", "ørsted Bjørn Øystein łŁ Straße"),
-        (r"{\ae} {\AE} {\oe} {\OE} {\aa} {\AA} {\i}", "æ Æ œ Œ å Å ı"),
-        (r"R\&D 50\% \$5 a\_b \#1", "R&D 50% $5 a_b #1"),
-        ("pages 150--162, a---b, Dr.~No", "pages 150–162, a—b, Dr. No"),
-        ("The {DNA} of {{FiLM}}", "The DNA of FiLM"),
-        (r"\emph{Deep} $\beta$-VAE", "Deep β-VAE"),
-    ],
-)
-def test_it_decodes_the_latex_bibliographies_use(latex, text):
-    assert latex_to_unicode(latex) == text
 
 
 def test_it_decodes_the_accents_of_the_real_bibliography():
@@ -336,6 +311,21 @@ def test_it_maps_entry_types_to_kinds(tmp_path, entry_type, kind):
     assert one_record(tmp_path, f"@{entry_type}{{k, title={{T}}, author={{A B}}}}").kind == kind
 
 
+def test_it_reads_types_spelled_with_a_hyphen_a_colon_or_a_space(tmp_path):
+    # bibtexparser 2 skips these blocks without a word.
+    items = read_text(
+        tmp_path,
+        "@proceedings-paper{p, title={P}, author={A B}}\n"
+        "@ article{a, title={A}, author={A B}}\n"
+        "@biblatex:online{o, title={O}, author={A B}}\n",
+    )
+    assert [(item.location, item.record.kind) for item in items] == [
+        ("sample.bib entry 1 'p' (line 1)", "article"),
+        ("sample.bib entry 2 'a' (line 2)", "article"),
+        ("sample.bib entry 3 'o' (line 3)", "other"),
+    ]
+
+
 def test_it_reads_macros_concatenation_parentheses_and_skips_the_rest(tmp_path):
     record = one_record(
         tmp_path,
@@ -383,8 +373,9 @@ def test_it_reports_a_broken_entry_and_reads_on(tmp_path):
         "sample.bib entry 5 'fifth' (line 8)",
     ]
     assert [item.record.title for item in items if item.record] == ["One", "Three", "Five"]
-    assert "runs into the next entry at line 6" in str(items[1].error)
-    assert "not closed before the next entry at line 8 (unbalanced braces?)" in str(items[3].error)
+    unbalanced = "not closed before the next entry at line {} (unbalanced braces or quotes?)"
+    assert unbalanced.format(6) in str(items[1].error)
+    assert unbalanced.format(8) in str(items[3].error)
 
 
 def test_it_reports_a_truncated_file(tmp_path):
@@ -394,7 +385,58 @@ def test_it_reports_a_truncated_file(tmp_path):
     )
     assert items[0].record.title == "One"
     assert items[1].location == "sample.bib entry 2 'cut' (line 2)"
-    assert "the file ends inside field 'title' (truncated?)" in str(items[1].error)
+    assert "the file ends inside the entry (truncated?)" in str(items[1].error)
+
+
+def test_it_reports_a_value_it_cannot_read_and_reads_on(tmp_path):
+    items = read_text(
+        tmp_path,
+        "@article{glued, title = {One} {Two}, author={A B}}\n"
+        "@article{empty, title = , author={A B}}\n"
+        "@article{nokey title={T}}\n"
+        "@article{fine, title={Fine}, author={A B}}\n",
+    )
+    assert [(item.location, str(item.error) if item.error else None) for item in items] == [
+        (
+            "sample.bib entry 1 'glued' (line 1)",
+            "expected '#' or the end of field 'title', found '{' (line 1)",
+        ),
+        ("sample.bib entry 2 'empty' (line 2)", "field 'title' has no value (line 2)"),
+        (
+            "sample.bib entry 3 'nokey' (line 3)",
+            "Expected comma after entry key, but found = (line 3)",
+        ),
+        ("sample.bib entry 4 'fine' (line 4)", None),
+    ]
+
+
+def test_it_keeps_the_first_of_a_repeated_field(tmp_path):
+    record = one_record(
+        tmp_path, "@article{k, title={First}, author={A B}, TITLE={Second}, title={Third}}"
+    )
+    assert record.title == "First"
+
+
+def test_an_unclosed_comment_ends_at_the_next_entry(tmp_path):
+    items = read_text(
+        tmp_path, "@comment{ jabref-meta: never closed\n@article{k, title={T}, author={A B}}\n"
+    )
+    assert [(item.location, item.record.title) for item in items] == [
+        ("sample.bib entry 1 'k' (line 2)", "T")
+    ]
+
+
+def test_it_decodes_latex_in_titles_and_abstracts(tmp_path):
+    record = one_record(
+        tmp_path,
+        "@article{k, author={A B},\n"
+        "  title = {\\mkbibquote{Intention} to treat: a methodology\\hyphen{}based "
+        "$3\\times3$ \\emph{design}},\n"
+        "  abstract = {We find 95% of \\textit{R&D} is $\\alpha$-stable.\n\n"
+        "A \\foo{second} paragraph.}}",
+    )
+    assert record.title == "“Intention” to treat: a methodology-based 3×3 design"
+    assert record.abstract == "We find 95% of R&D is α-stable.\n\nA second paragraph."
 
 
 def test_it_rejects_an_entry_without_title_or_authors(tmp_path):
