@@ -1,4 +1,4 @@
-"""Running an import: files -> records -> batches written by works.services, with progress.
+"""Running an import: files -> records -> batches written by works.importing, with progress.
 
 Bad records are reported with their place in the file and skipped; a batch that fails in the
 database is retried record by record, so one bad record never takes good ones down with it.
@@ -16,8 +16,9 @@ from pathlib import Path
 from django.db import DatabaseError, connection
 
 from profiles.services import researcher_refresh_stale
-from works.services import Record, records_import
+from works.importing.batch import records_import
 from works.sources.files import FileFormatError, Item, fraction_read
+from works.sources.records import Record
 
 BATCH_SIZE = 5000
 # Tables grown by this many records get fresh planner statistics, so the lookups of the next

@@ -2,7 +2,8 @@ import pytest
 
 from profiles.models import Researcher
 from tests.conftest import DEMO_FEED, run_command
-from works import importer, services
+from works import importer
+from works.importing import batch
 from works.models import Authorship, Work
 
 
@@ -13,7 +14,7 @@ class Crash(BaseException):
 @pytest.mark.django_db(transaction=True)
 def test_a_rerun_after_a_crash_in_the_middle_completes_without_duplicates(monkeypatch):
     monkeypatch.setattr(importer, "BATCH_SIZE", 4)
-    real = services.records_import
+    real = batch.records_import
     calls = []
 
     def crashing(*, records):

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from tests.conftest import FIXTURES
-from works.sources import crossref
+from works.sources import crossref, crossref_markup, crossref_work
 from works.sources.files import FileFormatError
 from works.sources.records import KINDS, InstitutionRecord, VenueRecord
 
@@ -216,12 +216,12 @@ def test_jats_sections_become_paragraphs_with_entities_decoded():
         "<jats:sec><jats:title>Results</jats:title><jats:p>&lt;5% of &#x3b1; cells &amp; "
         "all&nbsp;others.</jats:p></jats:sec>"
     )
-    assert crossref.plain_abstract(markup) == (
+    assert crossref_markup.plain_abstract(markup) == (
         "Background\n\nCO2 uptake in E. coli was measured.\n\nResults\n\n"
         "<5% of α cells & all others."
     )
-    assert crossref.plain_abstract(None) == ""
-    assert crossref.plain_abstract("Plain text, no tags.") == "Plain text, no tags."
+    assert crossref_markup.plain_abstract(None) == ""
+    assert crossref_markup.plain_abstract("Plain text, no tags.") == "Plain text, no tags."
 
 
 def test_inline_markup_is_taken_out_of_titles(tmp_path):
@@ -268,7 +268,7 @@ def test_crossref_types_map_to_bzpeer_kinds():
     ],
 )
 def test_every_crossref_type_has_a_kind(crossref_type, kind):
-    assert crossref.crossref_kind(crossref_type) == kind
+    assert crossref_work.crossref_kind(crossref_type) == kind
     assert kind in KINDS
 
 

@@ -2,47 +2,18 @@
 
 A file holds one API response — a ``"message-type": "work"`` message (one work) or a
 ``"work-list"`` message (``message.items``: a query, a cursor page, a sample) — or one bare
-work object, or a JSON array of them, or JSON Lines of any of these; plain or gzipped.
-
-Decisions an importer should know:
-
-* ``external_id`` is the normalised DOI; a work without a DOI or a title is an error item.
-* An arXiv DOI (``10.48550/arxiv.*``) becomes ``arxiv_id`` and leaves ``doi`` empty.
-* A work without an ``author`` key is read with ``authors=()`` and ``byline_complete=False``:
-  Crossref omits the key when the depositor sent no names (the same chapter can appear once
-  with its author and once without), so an empty list says nothing about the real byline
-  and must not replace one taken from another source.
-* Dates: the first of ``published``, ``published-print``, ``published-online``, ``issued``
-  that has a year; ``publication_date`` only when that one has year, month and day.
-* Crossref publishes no ISSN-L: ``issn_l`` is the print ISSN, else the first ISSN listed.
-* Topics are left empty: Crossref ``subject`` codes are journal-level, not about the work.
+work object, or a JSON array of them, or JSON Lines of any of these; plain or gzipped. Each
+work object becomes a WorkRecord as works/sources/crossref_work.py says.
 """
 
 import json
 import re
 from collections.abc import Iterator
-from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 
-from bzpeer.lib.identifiers import (
-    ARXIV_DOI_PREFIX,
-    normalize_doi,
-    normalize_orcid,
-    split_arxiv_id,
-)
-from bzpeer.lib.names import person_name
-from bzpeer.lib.sources import Source
+from works.sources.crossref_work import crossref_work
 from works.sources.files import FileFormatError, Item, json_lines, open_text
-from works.sources.records import (
-    AuthorRecord,
-    InstitutionRecord,
-    RecordError,
-    VenueRecord,
-    WorkRecord,
-    clean_text,
-    with_hash,
-)
+from works.sources.records import RecordError, clean_text
 
 _MESSAGE_TYPE = re.compile(r'"message-type"\s*:\s*"work(?:-list)?"')
 _DOI_KEY = re.compile(r'"DOI"\s*:\s*"10\.')
@@ -50,23 +21,6 @@ _DOI_KEY = re.compile(r'"DOI"\s*:\s*"10\.')
 _DOI_URL = re.compile(r'"URL"\s*:\s*"https?:(?:\\?/){2}(?:dx\.)?doi\.org(?:\\?/)')
 # Keys only Crossref's own work objects carry; they come early, before the long reference list.
 _CROSSREF_KEYS = ("reference-count", "is-referenced-by-count", "content-domain", "indexed")
-_ISSN = re.compile(r"\d{4}-\d{3}[\dX]")
-
-_KINDS = {
-    "journal-article": "article",
-    "proceedings-article": "article",
-    "posted-content": "preprint",
-    "book-chapter": "book-chapter",
-    "book": "book",
-    "monograph": "book",
-    "edited-book": "book",
-    "dataset": "dataset",
-    "dissertation": "dissertation",
-    "report": "report",
-    "peer-review": "peer-review",
-    "standard": "standard",
-}
-_DATE_FIELDS = ("published", "published-print", "published-online", "issued")
 
 
 def sniff(text: str) -> bool:
@@ -235,188 +189,3 @@ def _item(payload, where: str) -> Item:
     except (TypeError, AttributeError, KeyError, IndexError) as exc:
         shape = f"unexpected shape ({exc.__class__.__name__}: {exc})"
         return Item(where, error=RecordError(shape))
-
-
-def crossref_work(payload: dict) -> WorkRecord:
-    """One Crossref work object (the API's ``message``, or one of ``message.items``).
-
-    Raises RecordError, naming the DOI when there is one, for a work without a DOI, without a
-    title, with an author who has no name, or with a date that is not a date.
-    """
-    raw_doi = payload.get("DOI")
-    doi = normalize_doi(raw_doi) if isinstance(raw_doi, str) else None
-    if not doi:
-        title = clean_text(_first(payload.get("title")))[:80]
-        detail = f"{raw_doi!r} is not a DOI" if raw_doi else "no DOI"
-        raise RecordError(f"work has {detail}" + (f" (title {title!r})" if title else ""))
-    title = clean_text(inline_text(_first(payload.get("title"))))
-    if not title:
-        raise RecordError(f"work {doi} has no title")
-    arxiv = split_arxiv_id(doi) if doi.startswith(ARXIV_DOI_PREFIX) else None
-    crossref_type = payload.get("type") or ""
-    year, published = _publication(payload, doi)
-    has_byline = "author" in payload
-    return with_hash(
-        WorkRecord(
-            source=Source.CROSSREF,
-            external_id=doi,
-            title=title,
-            authors=_authors(payload.get("author") or [], doi),
-            abstract=plain_abstract(payload.get("abstract")),
-            kind=crossref_kind(crossref_type),
-            publication_date=published,
-            publication_year=year,
-            doi=None if arxiv else doi,
-            arxiv_id=arxiv[0] if arxiv else None,
-            venue=_venue(payload, crossref_type),
-            byline_complete=has_byline,
-        )
-    )
-
-
-def crossref_kind(crossref_type: str) -> str:
-    """A Crossref ``type`` as one of records.KINDS; types BZPEER does not show are 'other'."""
-    return _KINDS.get(crossref_type, "other")
-
-
-def _first(value) -> str:
-    """Crossref lists titles (``["Title"]``); its CSL-JSON transform gives a plain string."""
-    if isinstance(value, list):
-        value = next((v for v in value if isinstance(v, str) and v.strip()), "")
-    return value if isinstance(value, str) else ""
-
-
-def _publication(payload: dict, doi: str) -> tuple[int | None, date | None]:
-    """(year, full date or None) from the first date field that has a year."""
-    for field_name in _DATE_FIELDS:
-        parts = _date_parts(payload.get(field_name), f"work {doi}: {field_name}")
-        if not parts:
-            continue
-        if len(parts) < 3:
-            return parts[0], None
-        try:
-            return parts[0], date(*parts[:3])
-        except ValueError as exc:
-            raise RecordError(f"work {doi}: {field_name} is not a date: {parts!r}") from exc
-    return None, None
-
-
-def _date_parts(value, where: str) -> list[int]:
-    """The leading known parts of ``{"date-parts": [[2020, 6, 2]]}``; [] for ``[[null]]``."""
-    rows = value.get("date-parts") if isinstance(value, dict) else None
-    row = rows[0] if isinstance(rows, list) and rows and isinstance(rows[0], list) else []
-    parts = []
-    for part in row:
-        if part is None:
-            break
-        if not isinstance(part, int) or isinstance(part, bool):
-            raise RecordError(f"{where} is not a date: {row!r}")
-        parts.append(part)
-    return parts
-
-
-def _authors(entries: list, doi: str) -> tuple[AuthorRecord, ...]:
-    authors = []
-    for position, entry in enumerate(entries, start=1):
-        printed = _printed_name(entry)
-        if not printed:
-            raise RecordError(f"work {doi}: author {position} has no name")
-        names = (clean_text(a.get("name")) for a in entry.get("affiliation") or [])
-        authors.append(
-            AuthorRecord(
-                printed_name=printed[:500],
-                display_name=person_name(printed)[:255],
-                orcid=normalize_orcid(entry.get("ORCID")),
-                institutions=tuple(
-                    InstitutionRecord(name=name[:300]) for name in dict.fromkeys(names) if name
-                ),
-            )
-        )
-    return tuple(authors)
-
-
-def _printed_name(entry: dict) -> str:
-    """A person's "Given Family Suffix" as printed, or an organisation's ``name``."""
-    parts = (entry.get("given"), entry.get("family"), entry.get("suffix"))
-    person = clean_text(" ".join(p for p in parts if isinstance(p, str)))
-    return person or clean_text(entry.get("name"))
-
-
-def _venue(payload: dict, crossref_type: str) -> VenueRecord | None:
-    name = clean_text(_first(payload.get("container-title")))
-    if not name:
-        return None
-    return VenueRecord(
-        name=name[:300],
-        issn_l=_issn(payload),
-        kind="journal" if crossref_type == "journal-article" else "",
-    )
-
-
-def _issn(payload: dict) -> str:
-    """The print ISSN when Crossref types its ISSNs, else the first ISSN listed, else ''."""
-    typed = [t for t in payload.get("issn-type") or [] if isinstance(t, dict)]
-    listed = [t.get("value") for t in typed if t.get("type") == "print"]
-    listed += payload.get("ISSN") or []
-    for value in listed:
-        if isinstance(value, str) and _ISSN.fullmatch(value.strip().upper()):
-            return value.strip().upper()
-    return ""
-
-
-# JATS and HTML elements that hold a paragraph of their own; all others are inline.
-_BLOCKS = {"p", "title", "sec", "list", "list-item", "li", "ul", "ol", "div", "abstract", "br"}
-# Crossref deposits often open with a heading that only labels the block as the abstract.
-_LABELS = {"abstract", "summary"}
-
-
-class _TextCollector(HTMLParser):
-    """Plain text of marked-up text: one string per block element, inline tags dropped."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[str] = []
-        self._parts: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag.rsplit(":", 1)[-1] in _BLOCKS:
-            self.flush()
-
-    def handle_endtag(self, tag):
-        if tag.rsplit(":", 1)[-1] in _BLOCKS:
-            self.flush()
-
-    def handle_data(self, data):
-        self._parts.append(data)
-
-    def flush(self):
-        text = clean_text("".join(self._parts))
-        if text:
-            self.blocks.append(text)
-        self._parts = []
-
-
-def _blocks(markup: str) -> list[str]:
-    collector = _TextCollector()
-    collector.feed(markup)
-    collector.close()
-    collector.flush()
-    return collector.blocks
-
-
-def plain_abstract(markup: str | None) -> str:
-    """A JATS (or HTML) abstract as plain text: paragraphs joined by a blank line, no tags,
-    entities decoded, and a leading "Abstract" heading dropped."""
-    if not isinstance(markup, str):
-        return ""
-    blocks = _blocks(markup)
-    if len(blocks) > 1 and blocks[0].casefold() in _LABELS:
-        blocks = blocks[1:]
-    return "\n\n".join(blocks)
-
-
-def inline_text(markup: str) -> str:
-    """Text with its inline markup (``<i>``, ``<sub>``, ``<scp>``...) removed, on one line."""
-    if "<" not in markup and "&" not in markup:
-        return markup
-    return " ".join(_blocks(markup))

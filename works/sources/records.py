@@ -83,6 +83,9 @@ class ResearcherRecord:
     content_hash: str = field(default="", compare=False)
 
 
+Record = WorkRecord | ResearcherRecord
+
+
 def with_hash(record):
     """The record with ``content_hash`` set: equal content, equal hash, across runs.
 

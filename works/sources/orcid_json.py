@@ -1,0 +1,147 @@
+"""ORCID public API v3.0 JSON read into the plain shapes of works/sources/orcid_shapes.py."""
+
+import json
+
+from works.sources.files import FileFormatError
+from works.sources.orcid_shapes import (
+    Affiliation,
+    DateParts,
+    Document,
+    ExternalId,
+    Person,
+    Summary,
+    capture,
+    date_parts,
+    kind_code,
+    owner_orcid,
+)
+from works.sources.records import RecordError, clean_text
+
+
+def json_document(text: str, name: str) -> Document:
+    """The response in ``text`` (the file ``name``) read into shapes.
+
+    Raises FileFormatError for unreadable JSON, an ORCID error body, search results, a
+    response that does not say whose it is, or JSON that is not an ORCID response.
+    """
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(
+            f"{name}: not valid JSON, truncated? (line {exc.lineno}: {exc.msg})"
+        ) from exc
+    if not isinstance(payload, dict):
+        raise FileFormatError(f"{name}: not an ORCID record, person or works summary")
+    if "response-code" in payload and "developer-message" in payload:
+        raise FileFormatError(
+            f"{name}: ORCID error {payload['response-code']}: {payload['developer-message']}"
+        )
+    if "num-found" in payload:
+        raise FileFormatError(f"{name}: ORCID search results list iDs only; fetch each record")
+    identifier = _json_identifier(payload)
+    if "orcid-identifier" in payload or "activities-summary" in payload:
+        return _json_record(payload, owner_orcid(identifier, "record", name))
+    if "group" in payload:
+        orcid = owner_orcid(identifier, "works summary", name)
+        return Document(orcid, None, _json_groups(payload))
+    if "works" in payload and "employments" in payload:
+        return _json_record(
+            {"activities-summary": payload}, owner_orcid(identifier, "summary", name)
+        )
+    if "name" in payload:
+        orcid = owner_orcid(identifier, "person", name)
+        return Document(orcid, capture(_json_person, payload, {}), ())
+    if "put-code" in payload and "title" in payload:
+        orcid = owner_orcid(identifier, "work", name)
+        return Document(orcid, None, (capture(_json_group, {"work-summary": [payload]}),), True)
+    raise FileFormatError(f"{name}: not an ORCID record, person or works summary")
+
+
+def _json_identifier(payload: dict) -> str | None:
+    identifier = payload.get("orcid-identifier")
+    if isinstance(identifier, dict) and identifier.get("path"):
+        return identifier["path"]
+    return payload.get("path") or None
+
+
+def _json_record(payload: dict, orcid: str) -> Document:
+    activities = payload.get("activities-summary") or {}
+    person = payload.get("person")
+    return Document(
+        orcid,
+        None if person is None else capture(_json_person, person, activities),
+        _json_groups(activities.get("works") or {}),
+    )
+
+
+def _json_groups(works: dict) -> tuple:
+    return tuple(capture(_json_group, group) for group in works.get("group") or [])
+
+
+def _json_group(group: dict) -> tuple[Summary, ...]:
+    summaries = group.get("work-summary") or []
+    if not summaries:
+        raise RecordError("work group lists no work")
+    return tuple(_json_summary(summary) for summary in summaries)
+
+
+def _json_summary(summary: dict) -> Summary:
+    put_code = summary.get("put-code")
+    external = (summary.get("external-ids") or {}).get("external-id") or []
+    return Summary(
+        put_code="" if put_code is None else str(put_code),
+        title=_value((summary.get("title") or {}).get("title")),
+        kind=kind_code(summary.get("type")),
+        published=_json_date(summary.get("publication-date"), f"put-code {put_code}"),
+        journal=_value(summary.get("journal-title")),
+        ids=tuple(
+            ExternalId(
+                kind=kind_code(item.get("external-id-type")),
+                value=_value(item.get("external-id-value")),
+                url=_value(item.get("external-id-url")),
+                relationship=kind_code(item.get("external-id-relationship")),
+            )
+            for item in external
+        ),
+    )
+
+
+def _json_person(person: dict, activities: dict) -> Person:
+    name = person.get("name") or {}
+    others = (person.get("other-names") or {}).get("other-name") or []
+    return Person(
+        given=_value(name.get("given-names")),
+        family=_value(name.get("family-name")),
+        credit=_value(name.get("credit-name")),
+        other_names=tuple(_value(other.get("content")) for other in others),
+        employments=_json_affiliations(activities.get("employments"), "employment"),
+        educations=_json_affiliations(activities.get("educations"), "education"),
+    )
+
+
+def _json_affiliations(section: dict | None, kind: str) -> tuple[Affiliation, ...]:
+    found = []
+    for group in (section or {}).get("affiliation-group") or []:
+        for wrapper in group.get("summaries") or []:
+            summary = wrapper.get(f"{kind}-summary") or {}
+            end = summary.get("end-date")
+            found.append(
+                Affiliation(
+                    organization=clean_text((summary.get("organization") or {}).get("name")),
+                    start=_json_date(summary.get("start-date"), f"{kind} start date"),
+                    end=_json_date(end, f"{kind} end date") if end else None,
+                )
+            )
+    return tuple(found)
+
+
+def _json_date(payload: dict | None, where: str) -> DateParts:
+    payload = payload or {}
+    return date_parts(*(_value(payload.get(part)) for part in ("year", "month", "day")), where)
+
+
+def _value(field) -> str:
+    """ORCID JSON wraps most strings as ``{"value": ...}``; some are bare, many are null."""
+    if isinstance(field, dict):
+        field = field.get("value")
+    return clean_text(field) if isinstance(field, str) else ""

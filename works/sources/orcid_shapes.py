@@ -1,0 +1,98 @@
+"""ORCID responses as plain shapes: what the JSON and the XML readers both produce.
+
+Reading either format into these shapes first means JSON and XML of the same content give
+equal records (works/sources/orcid.py).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bzpeer.lib.identifiers import normalize_orcid
+from works.sources.files import FileFormatError
+from works.sources.records import RecordError, clean_text
+
+# A calendar date as ORCID gives it: year, month, day, each None when not given.
+DateParts = tuple[int | None, int | None, int | None]
+
+
+@dataclass(frozen=True)
+class ExternalId:
+    kind: str
+    value: str
+    url: str
+    relationship: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One source's version of a work, as listed in a works summary."""
+
+    put_code: str
+    title: str
+    kind: str
+    published: DateParts
+    journal: str
+    ids: tuple[ExternalId, ...]
+
+
+@dataclass(frozen=True)
+class Affiliation:
+    organization: str
+    start: DateParts
+    end: DateParts | None
+
+
+@dataclass(frozen=True)
+class Person:
+    given: str
+    family: str
+    credit: str
+    other_names: tuple[str, ...]
+    employments: tuple[Affiliation, ...]
+    educations: tuple[Affiliation, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file read into plain shapes; a part that could not be read is its RecordError."""
+
+    orcid: str
+    person: Person | RecordError | None
+    groups: tuple[tuple[Summary, ...] | RecordError, ...]
+    single_work: bool = False
+
+
+def date_parts(year: str, month: str, day: str, where: str) -> DateParts:
+    """ORCID's year/month/day strings as numbers; a part that is not a number is an error."""
+    parts = []
+    for label, text in (("year", year), ("month", month), ("day", day)):
+        if text and not text.isdigit():
+            raise RecordError(f"{where}: {label} {text!r} is not a number")
+        parts.append(int(text) if text else None)
+    return parts[0], parts[1], parts[2]
+
+
+def capture(parse: Callable, *args):
+    """``parse(*args)``, or the RecordError saying why that part of the file is unusable."""
+    try:
+        return parse(*args)
+    except RecordError as exc:
+        return exc
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+        return RecordError(f"unexpected shape ({exc.__class__.__name__}: {exc})")
+
+
+def owner_orcid(identifier: str | None, where: str, name: str) -> str:
+    """The record owner's normalised iD, or FileFormatError when the file does not say."""
+    if not identifier:
+        raise FileFormatError(f"{name}: an ORCID {where} that does not say whose it is (no path)")
+    orcid = normalize_orcid(identifier)
+    if not orcid:
+        raise FileFormatError(f"{name}: {identifier!r} is not a valid ORCID iD")
+    return orcid
+
+
+def kind_code(text) -> str:
+    """An ORCID type or relationship as a lower-case, hyphenated code (``JOURNAL_ARTICLE``:
+    ``journal-article``); "" for anything that is not a string."""
+    return clean_text(text).lower().replace("_", "-") if isinstance(text, str) else ""
