@@ -1,6 +1,8 @@
 """Writes that need the Celery broker are refused while it is down, before anything is
 written; PostgreSQL or the broker failing under a view gives the 503 page, not a traceback."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
@@ -18,7 +20,7 @@ class BrokerRequiredMiddleware:
     such a request gets a 503 before its view runs, so no write is left without its task.
     Costs one PING per such request. Reads, and anonymous requests, are never refused."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -32,5 +34,5 @@ class BrokerRequiredMiddleware:
             return service_unavailable(request, service="broker", nothing_saved=True)
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         return outage_response(request, exception)

@@ -1,5 +1,7 @@
 """The claims app's forms. Text fields use bzpeer.lib.forms: no control characters."""
 
+from typing import cast
+
 from django import forms
 
 from bzpeer.lib.forms import LineField, ParagraphsField
@@ -11,7 +13,7 @@ class EmailClaimForm(forms.Form):
 
     def __init__(self, *args, emails, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].choices = [(e, e) for e in emails]
+        cast(forms.ChoiceField, self.fields["email"]).choices = [(e, e) for e in emails]
 
 
 class OtherClaimForm(forms.Form):

@@ -61,16 +61,11 @@ def claim_start(request, slug):
     other_form = OtherClaimForm()
     if request.method == "POST":
         kind = request.POST.get("kind")
-        form_class = EmailClaimForm if kind == Evidence.Kind.INSTITUTIONAL_EMAIL else OtherClaimForm
-        form = (
-            form_class(request.POST, emails=emails)
-            if form_class is EmailClaimForm
-            else form_class(request.POST)
-        )
+        form: EmailClaimForm | OtherClaimForm
         if kind == Evidence.Kind.INSTITUTIONAL_EMAIL:
-            email_form = form
+            form = email_form = EmailClaimForm(request.POST, emails=emails)
         else:
-            other_form = form
+            form = other_form = OtherClaimForm(request.POST)
         if _rate_limited(request):
             messages.error(request, "Too many claim attempts: try again in an hour.")
         elif form.is_valid():
@@ -131,7 +126,7 @@ def claim_release_view(request, public_id):
     claim = get_claim_for_user(request.user, public_id)
     form = ReleaseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["reason"]))
+        messages.error(request, " ".join(map(str, form.errors["reason"])))
         return redirect(claim)
     try:
         claim_release(claim=claim, user=request.user, reason=form.cleaned_data["reason"])

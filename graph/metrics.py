@@ -7,6 +7,7 @@ module.
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -58,7 +59,8 @@ class Neighbourhood:
 def recency(year: int | None, latest: int) -> float:
     if year is None:
         return 0.5
-    return 0.5 ** (max(0, latest - year) / RECENCY_HALF_LIFE)
+    weight: float = 0.5 ** (max(0, latest - year) / RECENCY_HALF_LIFE)
+    return weight
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def close_collaborators(all_ties: list[Tie]) -> list[Tie]:
     ]
 
 
-def build(hood: Neighbourhood) -> dict:
+def build(hood: Neighbourhood) -> dict[str, Any]:
     """The slice: {"nodes": [...], "edges": [...], "summary": {...}}."""
     all_ties = ties(hood)
     close = close_collaborators(all_ties)
@@ -169,8 +171,10 @@ def build(hood: Neighbourhood) -> dict:
     }
 
 
-def _add_works(graph, me, works, hood, chosen_ids) -> None:
-    on_work = defaultdict(list)
+def _add_works(
+    graph: nx.Graph, me: str, works: list[WorkRow], hood: Neighbourhood, chosen_ids: set[int]
+) -> None:
+    on_work: dict[int, list[int]] = defaultdict(list)
     for work_id, person_id in hood.bylines:
         on_work[work_id].append(person_id)
     for work in works:
@@ -182,7 +186,15 @@ def _add_works(graph, me, works, hood, chosen_ids) -> None:
                 graph.add_edge(f"r:{person_id}", node, kind="authored", weight=1.0, why="co-author")
 
 
-def _add_topics(graph, me, hood, top_topics, names, counts, work_ids) -> None:
+def _add_topics(
+    graph: nx.Graph,
+    me: str,
+    hood: Neighbourhood,
+    top_topics: list[int],
+    names: dict[int, str],
+    counts: Counter[int],
+    work_ids: set[int],
+) -> None:
     total = sum(counts.values()) or 1
     for topic_id in top_topics:
         node = f"t:{topic_id}"
@@ -202,13 +214,15 @@ def _add_topics(graph, me, hood, top_topics, names, counts, work_ids) -> None:
             )
 
 
-def _add_coauthor_links(graph, hood, chosen_ids, work_ids) -> None:
+def _add_coauthor_links(
+    graph: nx.Graph, hood: Neighbourhood, chosen_ids: set[int], work_ids: set[int]
+) -> None:
     """Chosen collaborators who wrote together, counted over the researcher's works."""
-    bylines = defaultdict(list)
+    bylines: dict[int, list[int]] = defaultdict(list)
     for work_id, person_id in hood.bylines:
         if person_id in chosen_ids:
             bylines[work_id].append(person_id)
-    together: Counter = Counter()
+    together: Counter[tuple[int, int]] = Counter()
     for people in bylines.values():
         people = sorted(set(people))
         for i, a in enumerate(people):
@@ -224,7 +238,7 @@ def _add_coauthor_links(graph, hood, chosen_ids, work_ids) -> None:
         )
 
 
-def _add_institutions(graph, hood, chosen) -> None:
+def _add_institutions(graph: nx.Graph, hood: Neighbourhood, chosen: list[Tie]) -> None:
     people = [hood.me, *(t.person for t in chosen)]
     counts = Counter(p.institution_id for p in people if p.institution_id)
     top = sorted(counts, key=lambda i: (-counts[i], i))[:MAX_INSTITUTIONS]
@@ -249,7 +263,13 @@ def _add_institutions(graph, hood, chosen) -> None:
             )
 
 
-def _add_adjacent(graph, hood, chosen_ids, top_topics, names) -> None:
+def _add_adjacent(
+    graph: nx.Graph,
+    hood: Neighbourhood,
+    chosen_ids: set[int],
+    top_topics: set[int],
+    names: dict[int, str],
+) -> None:
     """Recent works by collaborators on the researcher's topics, that the researcher is not
     an author of."""
     mine = {w.id for w in hood.works}
@@ -279,7 +299,7 @@ def _add_adjacent(graph, hood, chosen_ids, top_topics, names) -> None:
         )
 
 
-def _communities(graph) -> dict[str, int]:
+def _communities(graph: nx.Graph) -> dict[str, int]:
     if graph.number_of_edges() == 0:
         return {}
     groups = nx.community.greedy_modularity_communities(graph, weight="weight")
@@ -287,7 +307,15 @@ def _communities(graph) -> dict[str, int]:
     return {node: index for index, group in enumerate(ordered) for node in group}
 
 
-def _summary(hood, close, top_topics, names, counts, graph, communities) -> dict:
+def _summary(
+    hood: Neighbourhood,
+    close: list[Tie],
+    top_topics: list[int],
+    names: dict[int, str],
+    counts: Counter[int],
+    graph: nx.Graph,
+    communities: dict[str, int],
+) -> dict[str, Any]:
     topic_groups: dict[int, list[str]] = defaultdict(list)
     for topic_id in top_topics:
         topic_groups[communities.get(f"t:{topic_id}", 0)].append(names[topic_id])

@@ -60,7 +60,7 @@ def neighbourhood(researcher: Researcher) -> metrics.Neighbourhood:
         researcher.display_name,
         researcher.get_absolute_url(),
         researcher.institution_id,
-        researcher.institution.name if researcher.institution_id else "",
+        researcher.institution.name if researcher.institution is not None else "",
     )
     return metrics.Neighbourhood(
         me=me,

@@ -29,7 +29,7 @@ def graph_json(request, slug):
     if body is None:
         content = (
             GraphSlice.objects.filter(pk=slice_id).values("nodes", "edges", "summary").first()
-            if version
+            if version and slice_id is not None
             else None
         ) or {"nodes": [], "edges": [], "summary": {}}
         body = json.dumps({"state": state, "version": version, **content})

@@ -1,5 +1,8 @@
+from typing import cast
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,7 +46,7 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args, researchers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["keep"].queryset = researchers
+        cast(forms.ModelChoiceField, self.fields["keep"]).queryset = researchers
 
 
 class SplitForm(forms.Form):
@@ -58,7 +61,7 @@ class SplitForm(forms.Form):
     def __init__(self, *args, researcher, **kwargs):
         super().__init__(*args, **kwargs)
         rows = researcher.authorships.select_related("work").order_by("-work__publication_date")
-        self.fields["authorships"].choices = [
+        cast(forms.MultipleChoiceField, self.fields["authorships"]).choices = [
             (a.pk, f"{a.work.title} ({a.work.publication_year or 'n.d.'}) as “{a.printed_name}”")
             for a in rows
         ]
@@ -68,8 +71,15 @@ class ResearcherChangeInline(admin.TabularInline):
     model = ResearcherChange
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "other_name", "other_slug", "user", "reason", "detail"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "created_at",
+        "kind",
+        "other_name",
+        "other_slug",
+        "user",
+        "reason",
+        "detail",
+    )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -181,7 +191,7 @@ class ResearcherAdmin(admin.ModelAdmin):
             "form": form,
             "researchers": queryset,
             "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return render(request, "admin/profiles/researcher/merge.html", context)
 
@@ -283,7 +293,7 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(NotificationSettings)
 class NotificationSettingsAdmin(admin.ModelAdmin):
     list_display = ["user", *NotificationSettings.KINDS]
-    list_filter = NotificationSettings.KINDS
+    list_filter = [*NotificationSettings.KINDS]
     search_fields = ["user__email"]
     raw_id_fields = ["user"]
 

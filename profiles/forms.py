@@ -1,5 +1,7 @@
 """The profiles app's forms. Text fields use bzpeer.lib.forms: no control characters."""
 
+from typing import cast
+
 from django import forms
 
 from bzpeer.lib.forms import LineField, ParagraphsField
@@ -45,7 +47,8 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args, researcher, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["work"].queryset = Work.objects.by_researcher(researcher).newest_first()
+        work = cast(forms.ModelChoiceField, self.fields["work"])
+        work.queryset = Work.objects.by_researcher(researcher).newest_first()
 
 
 class MessageForm(forms.Form):

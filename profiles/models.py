@@ -1,4 +1,5 @@
 import uuid
+from typing import ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
@@ -12,7 +13,11 @@ from profiles import trust
 
 
 class AccountManager(UserManager):
-    """Accounts are keyed by email; there is no username."""
+    """Accounts are keyed by email; there is no username.
+
+    create_user and create_superuser take the email where Django's take a username, so their
+    signatures differ from the base class's on purpose (the ignores below).
+    """
 
     def _create_user(self, email, password, **extra_fields):
         if not email:
@@ -22,26 +27,27 @@ class AccountManager(UserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email, password=None, **extra_fields):
+    def create_user(self, email, password=None, **extra_fields):  # type: ignore[override]
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email, password=None, **extra_fields):
+    def create_superuser(self, email, password=None, **extra_fields):  # type: ignore[override]
         extra_fields["is_staff"] = True
         extra_fields["is_superuser"] = True
         return self._create_user(email, password, **extra_fields)
 
 
 class User(AbstractUser):
-    username = None
+    # Removes the inherited field, as Django documents; the stubs know it only as a str.
+    username = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
     name = models.CharField(max_length=200, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = AccountManager()
+    objects: ClassVar["AccountManager[Self]"] = AccountManager()
 
     def __str__(self) -> str:
         return self.name or self.email

@@ -5,6 +5,7 @@ of the components below, each capped at its maximum, minus upheld reports, kept 
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 FORMULA_VERSION = 2  # 2: network trust, verified followers and upheld reports count
 
@@ -73,7 +74,8 @@ def _saturating(maximum: float, amount: float, half_at: float) -> float:
     """``maximum * (1 - 2**(-amount/half_at))``: half the maximum at ``half_at``, never above it."""
     if amount <= 0:
         return 0.0
-    return maximum * (1 - 0.5 ** (amount / half_at))
+    remaining: float = 0.5 ** (amount / half_at)
+    return maximum * (1 - remaining)
 
 
 def components(inputs: TrustInputs) -> list[Component]:
@@ -162,7 +164,7 @@ def score(inputs: TrustInputs) -> int:
     return max(0, min(100, round(total)))
 
 
-def snapshot(inputs: TrustInputs) -> tuple[int, int, list[dict]]:
+def snapshot(inputs: TrustInputs) -> tuple[int, int, list[dict[str, Any]]]:
     """(score, verification level, components as plain dicts for storage)."""
     rows = [
         {

@@ -1,12 +1,13 @@
 """What the benchmark commands share."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connection
 
 
 @contextmanager
-def throwaway_database(suffix: str):
+def throwaway_database(suffix: str) -> Iterator[None]:
     """Run in a fresh database named after the site's with ``suffix``, dropped afterwards;
     the site's own data is never touched."""
     creation = connection.creation

@@ -1,14 +1,17 @@
 """Set-based writes for the importer, faster than the ORM's row-by-row expressions."""
 
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import IntegrityError, connection
+from django.db.models import Field, Model
 from django.utils import timezone
 from psycopg.pq import TransactionStatus
 from psycopg.types.json import Jsonb
 
 
-def bulk_update_rows(model, objects, fields: list[str]) -> int:
+def bulk_update_rows(model: type[Model], objects: Iterable[Model], fields: list[str]) -> int:
     """Write ``fields`` of each object with one pipelined UPDATE per row, keyed on the pk.
 
     Django's ``bulk_update`` builds a CASE expression per field, which costs more than the
@@ -18,7 +21,12 @@ def bulk_update_rows(model, objects, fields: list[str]) -> int:
     if not objects:
         return 0
     meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
+    columns = []
+    for name in fields:
+        field = meta.get_field(name)
+        if not isinstance(field, Field):  # a reverse relation or a generic key has no column
+            raise TypeError(f"{meta.label}.{name} is not a column")
+        columns.append(field)
     assignments = ", ".join(f'"{field.column}" = %s' for field in columns)
     # Table and column names come from the model's own metadata, never from input.
     sql = f'UPDATE "{meta.db_table}" SET {assignments} WHERE "{meta.pk.column}" = %s'  # noqa: S608
@@ -32,7 +40,7 @@ def bulk_update_rows(model, objects, fields: list[str]) -> int:
     return len(rows)
 
 
-def allocate_ids(model, count: int) -> list[int]:
+def allocate_ids(model: type[Model], count: int) -> list[int]:
     """Take ``count`` primary keys from the table's sequence, for rows written by COPY."""
     if count == 0:
         return []
@@ -44,10 +52,11 @@ def allocate_ids(model, count: int) -> list[int]:
             "FROM generate_series(1, %s)",
             [table, column, count],
         )
-        return cursor.fetchone()[0]
+        ids: list[int] = cursor.fetchone()[0]
+        return ids
 
 
-def copy_rows(table: str, columns: list[str], rows) -> int:
+def copy_rows(table: str, columns: list[str], rows: Iterable[Sequence[Any]]) -> int:
     """Write rows with PostgreSQL's COPY: the fastest way in, for rows known not to clash."""
     count = 0
     with connection.cursor() as cursor:
@@ -62,7 +71,7 @@ def copy_rows(table: str, columns: list[str], rows) -> int:
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return "\\N"
     if value is True:
@@ -74,7 +83,9 @@ def _text(value) -> str:
     return str(value)  # numbers
 
 
-def copy_plain_rows(table: str, columns: list[str], rows, chunk: int = 10_000) -> int:
+def copy_plain_rows(
+    table: str, columns: list[str], rows: Iterable[Iterable[object]], chunk: int = 10_000
+) -> int:
     """COPY rows of numbers, strings, booleans and NULLs, formatted here in COPY's text form:
     several times faster than adapting value by value, for the importer's biggest tables."""
     count = 0
@@ -94,7 +105,7 @@ def copy_plain_rows(table: str, columns: list[str], rows, chunk: int = 10_000) -
     return count
 
 
-def insert_models(model, objects: list) -> None:
+def insert_models(model: type[Model], objects: Sequence[Model]) -> None:
     """Insert new model instances with COPY, giving each its primary key.
 
     Every concrete field is written as the instance holds it (defaults included); auto_now
@@ -138,7 +149,7 @@ def insert_models(model, objects: list) -> None:
 # the COPY that follows. The constraints stay in the schema and hold for every other write.
 
 
-def lock_references(model, ids) -> None:
+def lock_references(model: type[Model], ids: Iterable[int]) -> None:
     """Lock the rows of ``model`` with these primary keys as a foreign key check would;
     raise IntegrityError, which rolls the batch back, if any of them is gone."""
     wanted = sorted(set(ids))
@@ -162,15 +173,17 @@ def may_skip_row_triggers() -> bool:
     """Whether the role is a superuser or was granted SET ON PARAMETER
     session_replication_role (PostgreSQL 15 and later)."""
     query = "SELECT current_setting('is_superuser') = 'on'"
-    if connection.pg_version >= 150000:
+    # The stubs type the default connection as the base wrapper; here it is PostgreSQL's.
+    if connection.pg_version >= 150000:  # type: ignore[attr-defined]
         query += " OR has_parameter_privilege('session_replication_role', 'SET')"
     with connection.cursor() as cursor:
         cursor.execute(query)
-        return cursor.fetchone()[0]
+        allowed: bool = cursor.fetchone()[0]
+        return allowed
 
 
 @contextmanager
-def references_checked(*references):
+def references_checked(*references: tuple[type[Model], Iterable[int]]) -> Iterator[None]:
     """Lock each ``(model, ids)`` referenced by the rows written inside, then write them
     without per-row foreign key triggers where the role may; with them otherwise."""
     for model, ids in references:

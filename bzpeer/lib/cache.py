@@ -10,21 +10,29 @@ one timeout, not one per call; the next call after that tries Redis again.
 import functools
 import logging
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
+
+if TYPE_CHECKING:
+    from redis import Redis
 
 logger = logging.getLogger(__name__)
 
 SKIP_SECONDS = 5.0
 
 
-def _forgiving(down_value):
+_Method = Callable[..., Any]
+
+
+def _forgiving(down_value: Callable[..., Any]) -> Callable[[_Method], _Method]:
     """Run the cache call; on a Redis error log it and return ``down_value(args)``."""
 
-    def wrap(method):
+    def wrap(method: _Method) -> _Method:
         @functools.wraps(method)
-        def call(self, *args, **kwargs):
+        def call(self: "ForgivingRedisCache", *args: Any, **kwargs: Any) -> Any:
             if time.monotonic() < self._down_until:
                 return down_value(*args, **kwargs)
             try:
@@ -39,7 +47,7 @@ def _forgiving(down_value):
     return wrap
 
 
-def _missing_key(key, *args, **kwargs):
+def _missing_key(key: str, *args: Any, **kwargs: Any) -> NoReturn:
     raise ValueError(f"Key '{key}' not found.")
 
 
@@ -64,7 +72,7 @@ class ForgivingRedisCache(RedisCache):
 
 
 @functools.cache
-def _client(url: str):
+def _client(url: str) -> "Redis":
     import redis
 
     return redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)

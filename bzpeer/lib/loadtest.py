@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
+from typing import Any, NoReturn
 from urllib.parse import urlencode
 
 import requests
@@ -255,7 +257,7 @@ def _request(
     url: str,
     *,
     expect_200: bool = False,
-    **kwargs,
+    **kwargs: Any,
 ) -> requests.Response | None:
     """One timed request; a status outside 2xx/3xx (or not 200 with ``expect_200``) or a
     failure to answer is an error. Returns the response unless it was an error."""
@@ -277,7 +279,8 @@ def _request(
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 @contextmanager
@@ -320,11 +323,13 @@ def gunicorn(env: dict[str, str], port: int, *, workers: int = 4) -> Iterator[Pa
             signal.signal(signal.SIGTERM, previous)
 
 
-def _interrupt(signum, frame):
+def _interrupt(signum: int, frame: FrameType | None) -> NoReturn:
     raise KeyboardInterrupt
 
 
-def _wait_until_up(server: subprocess.Popen, port: int, log: Path, timeout: float = 60) -> None:
+def _wait_until_up(
+    server: subprocess.Popen[bytes], port: int, log: Path, timeout: float = 60
+) -> None:
     until = time.monotonic() + timeout
     while time.monotonic() < until:
         if server.poll() is not None:
@@ -338,7 +343,7 @@ def _wait_until_up(server: subprocess.Popen, port: int, log: Path, timeout: floa
     raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s:\n{tail(log)}")
 
 
-def _stop(server: subprocess.Popen) -> None:
+def _stop(server: subprocess.Popen[bytes]) -> None:
     if server.poll() is None:
         os.killpg(server.pid, signal.SIGTERM)  # graceful: workers finish their request
         try:

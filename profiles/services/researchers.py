@@ -1,9 +1,11 @@
 """Researcher records: slugs for new ones, and staff's merges and splits."""
 
 from collections.abc import Iterable
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils.text import slugify
 
 from bzpeer.lib.names import (
@@ -72,7 +74,8 @@ def researcher_merge(*, keep: Researcher, remove: Researcher, reason: str, user=
         if mine and theirs and mine != theirs:
             raise ValidationError(
                 f"{keep.display_name} and {remove.display_name} have different "
-                f"{Researcher._meta.get_field(field).verbose_name}s: they are not one person."
+                f"{cast(Field, Researcher._meta.get_field(field)).verbose_name}s: "
+                "they are not one person."
             )
     shared_works = Authorship.objects.filter(researcher=keep).values("work_id")
     duplicates = Authorship.objects.filter(researcher=remove, work_id__in=shared_works)

@@ -115,10 +115,12 @@ def follow_create(*, user: User, researcher: Researcher) -> Follow:
         Researcher.objects.filter(pk=researcher.pk).update(
             followers_count=F("followers_count") + 1, stats_stale=True, stale_reason="new follower"
         )
-        if researcher.owner_id and researcher.owner_id != user.pk:
+        # No query for an unclaimed record or one's own: the owner is loaded only to notify.
+        owner = researcher.owner if researcher.owner_id != user.pk else None
+        if owner is not None:
             url = reverse("profiles:researcher-followers", args=[researcher.slug])
             notify(
-                user=researcher.owner,
+                user=owner,
                 kind=Notification.Kind.NEW_FOLLOWER,
                 text=f"{display_name(user)} follows your record {researcher.display_name}.",
                 url=url,
@@ -166,6 +168,8 @@ def invitation_send(
     # Serialise a sender's invitations, so the daily limit holds under concurrent requests.
     User.objects.select_for_update().get(pk=sender.pk)
     recipient = researcher.owner
+    if recipient is None:  # can_invite has turned unclaimed records away already
+        raise InvitationError("This record is not claimed: nobody can be contacted through it.")
     now = timezone.now()
     if Block.objects.filter(blocker=recipient, blocked=sender).exists():
         raise InvitationError("This researcher does not accept invitations from you.")

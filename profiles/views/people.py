@@ -1,11 +1,14 @@
 """People: following, the feed, notifications and their emails, invitations and
 conversations."""
 
+from typing import cast
+
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
+from django.db.models import Field
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -93,7 +96,7 @@ def unsubscribe(request, token):
     except (signing.BadSignature, KeyError, ValueError) as exc:
         raise Http404("This unsubscribe link is not valid.") from exc
     user = get_object_or_404(User, pk=user_id)
-    label = NotificationSettings._meta.get_field(kind).verbose_name
+    label = cast(Field, NotificationSettings._meta.get_field(kind)).verbose_name
     done = False
     if request.method == "POST":
         NotificationSettings.objects.update_or_create(user=user, defaults={kind: False})
@@ -161,7 +164,7 @@ def conversation_act(request, public_id, action):
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(map(str, errors)))
         return redirect(invitation)
     data = form.cleaned_data if form is not None else {}
     if action in ("message", "report") and not ratelimit.consume(

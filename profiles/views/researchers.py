@@ -197,7 +197,7 @@ def work_add(request, slug):
             else:
                 messages.success(request, f"Added “{added.work.title}” as {added.printed_name}.")
     else:
-        messages.error(request, " ".join(form.errors["identifier"]))
+        messages.error(request, " ".join(map(str, form.errors["identifier"])))
     return redirect("profiles:researcher-edit", slug=researcher.slug)
 
 

@@ -34,6 +34,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         graph_slice = slice_build(researcher_id=researcher.pk)
         seconds = time.perf_counter() - started
+        if graph_slice is None:
+            raise CommandError("the slice was not built: another build holds its lock")
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         client = Client()
         url = f"/researchers/{researcher.slug}/graph.json"
