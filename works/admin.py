@@ -42,8 +42,8 @@ class IdentifierInline(admin.TabularInline):
 class SourceRecordInline(admin.TabularInline):
     model = SourceRecord
     extra = 0
-    fields = ["source", "external_id", "summary", "imported_at"]
-    readonly_fields = fields
+    readonly_fields = ("source", "external_id", "summary", "imported_at")
+    fields = readonly_fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

@@ -7,6 +7,7 @@ tracked by ``id()`` rather than hashed.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection
 
@@ -42,6 +43,18 @@ class Known:
 
     __slots__ = (*COLUMNS, "__weakref__")
 
+    id: int
+    slug: str
+    display_name: str
+    name_key: str
+    match_key: str
+    orcid: str | None
+    openalex_id: str | None
+    sources: list[str]
+    other_names: list[str]
+    institution_id: int | None
+    affiliation_set_by_owner: bool
+
     def __init__(self, *values):
         for name, value in zip(COLUMNS, values, strict=True):
             setattr(self, name, value)
@@ -51,7 +64,11 @@ class Known:
         return self.id
 
 
-def _load(where: str, params: list) -> list[Known]:
+# A researcher as resolution handles it: a model instance (new or loaded whole) or a Known row.
+AnyResearcher = Researcher | Known
+
+
+def _load(where: str, params: list[Any]) -> list[Known]:
     with connection.cursor() as cursor:
         cursor.execute(_LOAD_SQL + where, params)
         return [Known(*row) for row in cursor.fetchall()]
@@ -84,11 +101,11 @@ class ResearcherIndex:
     """
 
     def __init__(self) -> None:
-        self.by_orcid: dict[str, Researcher] = {}
-        self.by_openalex: dict[str, Researcher] = {}
-        self.by_match_key: dict[str, list[Researcher]] = defaultdict(list)
-        self.by_pk: dict[int, Researcher] = {}
-        self.aliases: dict[int, Researcher] = {}
+        self.by_orcid: dict[str, AnyResearcher] = {}
+        self.by_openalex: dict[str, AnyResearcher] = {}
+        self.by_match_key: dict[str, list[AnyResearcher]] = defaultdict(list)
+        self.by_pk: dict[int, AnyResearcher] = {}
+        self.aliases: dict[int, AnyResearcher] = {}
         self._parsed: dict[int, ParsedName] = {}
 
     @classmethod
@@ -104,7 +121,8 @@ class ResearcherIndex:
         ):
             index.add(researcher)
         # An author who carries an OpenAlex ID can only be someone whose record has none yet.
-        anyone, unidentified = set(), set()
+        anyone: set[str] = set()
+        unidentified: set[str] = set()
         for author in authors:
             if index.by_identifier(author) is not None:
                 continue
@@ -119,7 +137,7 @@ class ResearcherIndex:
                 index.add(researcher)
         return index
 
-    def add(self, researcher: Researcher) -> None:
+    def add(self, researcher: AnyResearcher) -> None:
         """Index the researcher under its current identifiers and name; a stored one already
         indexed under its pk stays the instance used."""
         if researcher.pk:
@@ -132,7 +150,7 @@ class ResearcherIndex:
         if all(r is not researcher for r in bucket):
             bucket.append(researcher)
 
-    def adopt(self, researcher: Researcher) -> Researcher:
+    def adopt(self, researcher: AnyResearcher) -> AnyResearcher:
         """The one instance used for a stored researcher, however it was loaded."""
         if researcher.pk is None:
             return researcher
@@ -140,16 +158,16 @@ class ResearcherIndex:
             self.add(researcher)
         return self.final(self.by_pk[researcher.pk])
 
-    def alias(self, other: Researcher, keep: Researcher) -> None:
+    def alias(self, other: AnyResearcher, keep: AnyResearcher) -> None:
         """``other`` is ``keep`` from now on."""
         self.aliases[id(other)] = keep
 
-    def final(self, researcher: Researcher) -> Researcher:
+    def final(self, researcher: AnyResearcher) -> AnyResearcher:
         while id(researcher) in self.aliases:
             researcher = self.aliases[id(researcher)]
         return researcher
 
-    def by_identifier(self, person) -> Researcher | None:
+    def by_identifier(self, person) -> AnyResearcher | None:
         """Who holds the person's ORCID iD, failing that its OpenAlex ID (unless their ORCID
         iDs differ)."""
         if person.orcid and person.orcid in self.by_orcid:
@@ -160,11 +178,11 @@ class ResearcherIndex:
                 return researcher
         return None
 
-    def namesakes(self, match_key: str) -> list[Researcher]:
+    def namesakes(self, match_key: str) -> list[AnyResearcher]:
         """The researchers indexed under the match key, as indexed (not followed to aliases)."""
         return self.by_match_key.get(match_key, [])
 
-    def parsed(self, researcher: Researcher) -> ParsedName:
+    def parsed(self, researcher: AnyResearcher) -> ParsedName:
         """The researcher's display name parsed, once per instance."""
         if id(researcher) not in self._parsed:
             self._parsed[id(researcher)] = parse_name(researcher.display_name)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from works.attribution.rules import Decision
+from works.attribution.rules import Decision, Rule
 from works.models import AttributionDecision
 
 
@@ -18,6 +18,7 @@ class Noted:
     """A decision about one author of one source record."""
 
     decision: Decision
+    rule: Rule
     source: str
     external_id: str
     printed_name: str
@@ -31,8 +32,11 @@ class Journal:
 
     def note(self, decision: Decision, person, *, source: str, external_id: str) -> None:
         """Keep a decision (one with a rule) about ``person``, an author or person record."""
+        if decision.rule is None:
+            # The journal's rows need a rule; a decision without one has nothing to record.
+            raise ValueError(f"a decision without a rule about {person!r} cannot be noted")
         printed = getattr(person, "printed_name", None) or person.display_name
-        self.noted.append(Noted(decision, source, external_id, printed))
+        self.noted.append(Noted(decision, decision.rule, source, external_id, printed))
 
     def save(self, final: Callable[[Any], Any]) -> None:
         """Write the decisions so far, each naming the saved researcher ``final`` gives for
@@ -43,7 +47,7 @@ class Journal:
                     source=n.source,
                     external_id=n.external_id[:255],
                     printed_name=n.printed_name[:500],
-                    rule=n.decision.rule,
+                    rule=n.rule,
                     detail=n.decision.detail[:500],
                     researcher_id=final(n.decision.researcher).pk,
                     other_id=(final(n.decision.other).pk if n.decision.other is not None else None),

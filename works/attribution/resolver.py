@@ -13,7 +13,13 @@ from bzpeer.lib.names import name_key, names_compatible, parse_name
 from profiles.models import Researcher
 from profiles.services import researcher_merge, unique_slugs
 from works.attribution import rules
-from works.attribution.index import COLUMNS, ResearcherIndex, coauthor_pairs, load_one
+from works.attribution.index import (
+    COLUMNS,
+    AnyResearcher,
+    ResearcherIndex,
+    coauthor_pairs,
+    load_one,
+)
 from works.attribution.journal import Journal
 from works.attribution.rules import MAX_EVIDENCE_AUTHORS, Decision, Rule, conflicts
 from works.sources.records import AuthorRecord, ResearcherRecord
@@ -24,7 +30,7 @@ class Entry:
     """One author of a byline, resolved."""
 
     author: AuthorRecord
-    researcher: Researcher
+    researcher: AnyResearcher
 
 
 @dataclass(slots=True)
@@ -61,7 +67,7 @@ class Resolver:
         self.batch_pairs: dict[int, set[int]] = defaultdict(set)
         self.new: list[Researcher] = []
         self.created: set[int] = set()  # pks of those saved by this resolver
-        self.changed: dict[int, Researcher] = {}
+        self.changed: dict[int, AnyResearcher] = {}
         self.merged_away: set[int] = set()
 
     # Bylines ---------------------------------------------------------------------------------
@@ -96,7 +102,7 @@ class Resolver:
             for position, author in enumerate(byline.authors)
         ]
 
-    def _likely(self, authors, partial) -> list[Researcher]:
+    def _likely(self, authors, partial) -> list[AnyResearcher]:
         """Who is probably on this byline: the people placed by identifier or by the replaced
         byline, and for the others any researcher printed exactly the same way. Evidence for
         one author's name is looked for among the rest of them."""
@@ -207,7 +213,7 @@ class Resolver:
 
     # People ----------------------------------------------------------------------------------
 
-    def person(self, record: ResearcherRecord) -> tuple[Researcher, bool]:
+    def person(self, record: ResearcherRecord) -> tuple[AnyResearcher, bool]:
         """A person record (an OpenAlex Author, an ORCID person): by identifier, else new."""
         researcher = self.index.by_identifier(record)
         if researcher is None:
@@ -309,7 +315,7 @@ class Resolver:
             self.index.add(researcher)
             self.mark_changed(researcher)
 
-    def mark_changed(self, researcher: Researcher) -> None:
+    def mark_changed(self, researcher: AnyResearcher) -> None:
         """Have ``save`` write the stored researcher's columns back."""
         if researcher.pk:
             self.changed[researcher.pk] = researcher
@@ -354,7 +360,8 @@ class Resolver:
         if live:
             bulk_update_rows(
                 Researcher,
-                live,
+                # It reads attributes only, so Known rows do; its signature asks for models.
+                live,  # type: ignore[arg-type]
                 [
                     "orcid",
                     "openalex_id",

@@ -18,13 +18,15 @@ a rule. A researcher here is anything with a researcher's columns (``orcid``, ``
 """
 
 from collections.abc import Callable, Container, Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from bzpeer.lib.names import ParsedName, name_key, names_compatible, parse_name
 from bzpeer.lib.sources import Source
 from works.models import AttributionDecision
 
 Rule = AttributionDecision.Rule
+_T = TypeVar("_T")
+
 # Sources whose records identify no person: an exact full name is the best they can say.
 NAME_ONLY_SOURCES = {Source.ARXIV, Source.BIBTEX}
 # A byline longer than this (a physics collaboration) is weak evidence that two of its names
@@ -60,10 +62,15 @@ def conflicts(person, researcher) -> bool:
     )
 
 
-def unique(researchers: Iterable) -> list:
+def unique(researchers: Iterable[_T]) -> list[_T]:
     """The researchers in order, each instance once."""
     seen: set[int] = set()
-    return [r for r in researchers if not (id(r) in seen or seen.add(id(r)))]
+    found = []
+    for researcher in researchers:
+        if id(researcher) not in seen:
+            seen.add(id(researcher))
+            found.append(researcher)
+    return found
 
 
 def on_the_byline(

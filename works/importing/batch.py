@@ -75,7 +75,6 @@ def records_import(*, records: list[Record]) -> BatchResult:
                 result.updated += 1
     # Counts are refreshed after the import (researcher_refresh_stale); marking them in this
     # transaction means a crash between the two cannot leave them stale unnoticed.
-    result.touched_researchers.discard(None)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE profiles_researcher SET stats_stale = true "
@@ -134,7 +133,7 @@ def _import_works(items: list[tuple[int, WorkRecord]], result: BatchResult) -> N
     with references_checked(
         (Researcher, {r.researcher.pk for r in rows} - resolver.created),
         (Institution, {i for r in rows for i in r.institutions}),
-        (Venue, {p.work.venue_id for p in plans} - {None}),
+        (Venue, {p.work.venue_id for p in plans if p.work.venue_id is not None}),
         (Topic, {topics[(t.scheme, t.code)] for p in plans for t in p.record.topics}),
     ):
         persist.insert_works([p.work for p in plans if p.is_new])

@@ -6,6 +6,7 @@ its normalised title with its year and first author.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from django.db import connection
 
@@ -70,10 +71,19 @@ ORDER BY w.id, a.position
 """
 
 
-def _works_by_title(records: list[WorkRecord]) -> dict[str, list[dict]]:
+class _Candidate(TypedDict):
+    """A stored work that may be the record's, as _TITLE_SQL reads it."""
+
+    id: int
+    publication_year: int | None
+    kind: str
+    first_family: str
+
+
+def _works_by_title(records: list[WorkRecord]) -> dict[str, list[_Candidate]]:
     """Stored works sharing a normalised title with a record, with year and first author."""
     keys = sorted({title_key(r.title) for r in records})
-    candidates: dict[str, list[dict]] = defaultdict(list)
+    candidates: dict[str, list[_Candidate]] = defaultdict(list)
     if not keys:
         return candidates
     with connection.cursor() as cursor:
@@ -90,7 +100,7 @@ def _works_by_title(records: list[WorkRecord]) -> dict[str, list[dict]]:
     return candidates
 
 
-def _same_work_by_title(record: WorkRecord, candidate: dict) -> bool:
+def _same_work_by_title(record: WorkRecord, candidate: _Candidate) -> bool:
     """Same title, years close enough, and the same first author's family name."""
     family = _first_family(record)
     if family and candidate["first_family"] and family != candidate["first_family"]:

@@ -7,7 +7,8 @@ from works.models import Work
 from works.sources.records import WorkRecord
 
 # Whose metadata a work shows when several sources describe it: publishers' records first.
-METADATA_PRIORITY = {
+# Keyed by str: a work's stored source is a plain string.
+METADATA_PRIORITY: dict[str, int] = {
     Source.MANUAL: 60,
     Source.CROSSREF: 50,
     Source.OPENALEX: 40,
@@ -16,7 +17,7 @@ METADATA_PRIORITY = {
     Source.ORCID: 10,
 }
 # Whose author list a work shows: OpenAlex adds identifiers and affiliations to each author.
-BYLINE_PRIORITY = {
+BYLINE_PRIORITY: dict[str, int] = {
     Source.MANUAL: 60,
     Source.OPENALEX: 50,
     Source.CROSSREF: 40,

@@ -3,14 +3,14 @@
 from django.utils import timezone
 
 from bzpeer.lib.names import name_key, parse_name
-from profiles.models import Researcher
+from works.attribution.index import AnyResearcher
 from works.attribution.resolver import Resolver
 from works.importing.provenance import remember_sources
 from works.importing.reference import reference_key, upsert_institutions
 from works.sources.records import ResearcherRecord
 
 
-def import_people(items: list[tuple[int, ResearcherRecord]]) -> list[tuple[Researcher, bool]]:
+def import_people(items: list[tuple[int, ResearcherRecord]]) -> list[tuple[AnyResearcher, bool]]:
     """Write each person record onto the researcher it identifies, or a new one; returns
     each record's researcher and whether it is new.
 

@@ -13,7 +13,7 @@ from bzpeer.lib.bulk import (
     copy_rows,
     insert_models,
 )
-from profiles.models import Researcher
+from works.attribution.index import AnyResearcher
 from works.importing.matching import WorkPlan, record_identifiers
 from works.models import Authorship, Work, WorkIdentifier
 
@@ -48,7 +48,7 @@ class AuthorshipRow:
     """An authorship to write."""
 
     work: Work
-    researcher: Researcher
+    researcher: AnyResearcher
     position: int
     printed_name: str
     institutions: list[int]

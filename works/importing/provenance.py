@@ -6,6 +6,7 @@ summary of what the record says for the provenance list on a work's page.
 
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
 from psycopg.types.json import Jsonb
@@ -34,7 +35,7 @@ def stored_hashes(records: list[Record]) -> dict[tuple[str, str], str]:
     return stored
 
 
-def _summary(record: Record) -> dict:
+def _summary(record: Record) -> dict[str, Any]:
     """What a source record says, for the provenance list on a work's page."""
     if isinstance(record, ResearcherRecord):
         return {"name": record.display_name}
@@ -87,7 +88,7 @@ def remember_sources(rows: list[tuple[Record, int | None, int | None]], now: dat
                 "researcher_id = %s, summary = %s, imported_at = %s "
                 "WHERE source = %s AND external_id = %s",
                 [
-                    (
+                    (  # type: ignore[misc]  # the stubs' parameter types omit psycopg's Jsonb
                         r.content_hash,
                         work_id,
                         researcher_id,

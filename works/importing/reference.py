@@ -36,7 +36,9 @@ def _upsert_by_key(
 
     def existing() -> dict[Key, int]:
         found: dict[Key, int] = {
-            row.openalex_id: row.id for row in model.objects.filter(openalex_id__in=with_id)
+            row.openalex_id: row.id
+            for row in model.objects.filter(openalex_id__in=with_id)
+            if row.openalex_id is not None  # always, by the filter; the column is nullable
         }
         for row in model.objects.filter(
             name__in=by_name, openalex_id__isnull=True, **unnamed_filter

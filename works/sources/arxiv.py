@@ -63,11 +63,11 @@ def read(path: Path) -> Iterator[Item]:
         yield from _atom_entries(path.name, handle)
 
 
-def _atom_entries(name: str, handle) -> Iterator[Item]:
+def _atom_entries(name: str, handle: io.TextIOBase) -> Iterator[Item]:
     count = 0
     saw_feed = False
     for line, chunk, complete in _entry_chunks(handle):
-        if chunk is None:  # the text before the first entry
+        if isinstance(line, str):  # the text before the first entry
             saw_feed = "<feed" in line and ATOM_NS in line
             if not saw_feed:
                 raise FileFormatError(f"{name}: not an Atom feed (no Atom <feed> element)")
@@ -89,7 +89,9 @@ def _atom_entries(name: str, handle) -> Iterator[Item]:
             yield Item(where, error=exc)
 
 
-def _entry_chunks(handle, block_size: int = 1 << 16):
+def _entry_chunks(
+    handle: io.TextIOBase, block_size: int = 1 << 16
+) -> Iterator[tuple[str, None, bool] | tuple[int, str, bool]]:
     """Yield (header text, None, True) once, then (line, entry text, complete) per entry."""
     buffer = ""
     line = 1
@@ -160,8 +162,8 @@ def arxiv_entry(entry: ET.Element) -> WorkRecord:
     if not names or not all(names):
         raise RecordError(f"arXiv {arxiv_id} has an author without a name, or no authors")
     primary = entry.find(f"{ARXIV}primary_category")
-    codes = [primary.get("term")] if primary is not None and primary.get("term") else []
-    codes += [c.get("term") for c in entry.findall(f"{ATOM}category") if c.get("term")]
+    codes = [term] if primary is not None and (term := primary.get("term")) else []
+    codes += [term for c in entry.findall(f"{ATOM}category") if (term := c.get("term"))]
     topics = tuple(TopicRecord("arxiv", code, category_name(code)) for code in dict.fromkeys(codes))
     updated = parse_date(entry.findtext(f"{ATOM}updated"), f"arXiv {arxiv_id}: updated")
     published = parse_date(entry.findtext(f"{ATOM}published"), f"arXiv {arxiv_id}: published")

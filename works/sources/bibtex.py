@@ -73,7 +73,7 @@ class Crossrefs:
     (the container's ``booktitle`` or else ``title``) and date fields, never DOI, URL, title or
     editors: those belong to the volume, not the paper."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.targets: dict[str, dict[str, str]] = {}
         self.referenced: set[str] = set()
         self.waiting: dict[str, list[Entry]] = {}
@@ -176,7 +176,7 @@ def bibtex_work(entry_type: str, fields: dict[str, str], key: str = "") -> WorkR
     venue_text = _text(fields.get("journal") or fields.get("booktitle"))
     kind = _kind(entry_type, fields, venue_text, arxiv)
     if kind == "preprint" and (arxiv or _ARXIV_VENUE.match(venue_text)):
-        venue = VenueRecord(name="arXiv", kind="repository")
+        venue: VenueRecord | None = VenueRecord(name="arXiv", kind="repository")
     else:
         venue = VenueRecord(name=venue_text[:300]) if venue_text else None
     return with_hash(
@@ -202,7 +202,9 @@ def _text(raw: str | None) -> str:
     return clean_text(latex_to_unicode(raw or ""))
 
 
-def _kind(entry_type: str, fields: dict[str, str], venue: str, arxiv) -> str:
+def _kind(
+    entry_type: str, fields: dict[str, str], venue: str, arxiv: tuple[str, int | None] | None
+) -> str:
     """The entry type's kind; anything published in arXiv or CoRR, and a misc-like entry with
     an arXiv id, is a preprint."""
     if _ARXIV_VENUE.match(venue):
@@ -267,7 +269,14 @@ def _arxiv(fields: dict[str, str], doi: str | None) -> tuple[str, int | None] | 
     return None
 
 
-def _external_id(doi, arxiv, title: str, year: int | None, family: str, key: str) -> str:
+def _external_id(
+    doi: str | None,
+    arxiv: tuple[str, int | None] | None,
+    title: str,
+    year: int | None,
+    family: str,
+    key: str,
+) -> str:
     """The work's DOI, else "arxiv:" + id, else "key:" + a hash of what identifies the work;
     then "#" and the citation key. Two exports of one paper (doi.org's and dblp's) are two
     records of one work; the same entry in two files is one record."""

@@ -108,7 +108,9 @@ class Parser:
         """The Entry or BrokenEntry for one block of a piece starting at ``line``; None for
         blocks that yield nothing. ``types`` maps respelled types back; ``next_line`` is where
         the next piece starts (None at the end of the text)."""
-        if isinstance(block, model.DuplicateBlockKeyBlock | model.DuplicateFieldKeyBlock):
+        # Without the block behind a duplicate, the duplicate is reported as a broken entry.
+        duplicate = model.DuplicateBlockKeyBlock | model.DuplicateFieldKeyBlock
+        if isinstance(block, duplicate) and block.ignore_error_block is not None:
             block = block.ignore_error_block
         at = line + (block.start_line or 0)
         if isinstance(block, model.ParsingFailedBlock):
@@ -163,7 +165,7 @@ class Parser:
         """A value's pieces (braced, quoted, number, macro) joined by ``#``, without their
         delimiters. An undefined macro is empty, as in BibTeX (which warns)."""
         pieces = []
-        pos = _SPACE.match(raw).end()
+        pos = _skip_space(raw, 0)
         while True:
             if pos == len(raw):
                 raise _SyntaxProblem(f"field {field!r} has no value (line {line})")
@@ -180,14 +182,20 @@ class Parser:
                 raise _SyntaxProblem(
                     f"field {field!r} has an unreadable value at {raw[pos:][:20]!r} (line {line})"
                 )
-            pos = _SPACE.match(raw, end).end()
+            pos = _skip_space(raw, end)
             if pos == len(raw):
                 return "".join(pieces)
             if raw[pos] != "#":
                 raise _SyntaxProblem(
                     f"expected '#' or the end of field {field!r}, found {raw[pos]!r} (line {line})"
                 )
-            pos = _SPACE.match(raw, pos + 1).end()
+            pos = _skip_space(raw, pos + 1)
+
+
+def _skip_space(text: str, pos: int) -> int:
+    """Where the white space starting at ``pos`` ends (``_SPACE`` matches even nothing)."""
+    found = _SPACE.match(text, pos)
+    return found.end() if found else pos
 
 
 def _plain_type(piece: str) -> tuple[str, dict[str, str]]:

@@ -9,7 +9,9 @@ work object becomes a WorkRecord as works/sources/crossref_work.py says.
 import json
 import re
 from collections.abc import Iterator
+from io import TextIOBase
 from pathlib import Path
+from typing import Any
 
 from works.sources.crossref_work import crossref_work
 from works.sources.files import FileFormatError, Item, json_lines, open_text
@@ -71,7 +73,7 @@ def _lines_by_name(path: Path) -> bool:
     return bool(suffixes) and suffixes[-1] in (".jsonl", ".ndjson")
 
 
-def _is_json_lines(handle) -> bool:
+def _is_json_lines(handle: TextIOBase) -> bool:
     """A complete JSON object on line 1 or 2 with more text after it: one value per line."""
     first = handle.readline()
     second = handle.readline()
@@ -87,7 +89,7 @@ def _parses(line: str) -> bool:
         return False
 
 
-def _load(name: str, text: str):
+def _load(name: str, text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -107,7 +109,7 @@ def _load(name: str, text: str):
         ) from exc
 
 
-def _lines(name: str, handle) -> Iterator[Item]:
+def _lines(name: str, handle: TextIOBase) -> Iterator[Item]:
     seen_crossref = False
     for where, payload in json_lines(name, handle):
         if isinstance(payload, RecordError):
@@ -118,7 +120,9 @@ def _lines(name: str, handle) -> Iterator[Item]:
         seen_crossref = True
 
 
-def _document(document, where: str, strict: bool, name: str | None = None) -> Iterator[Item]:
+def _document(
+    document: object, where: str, strict: bool, name: str | None = None
+) -> Iterator[Item]:
     """Items of one parsed JSON value: a message, a bare work, or an array of bare works.
 
     With ``strict``, JSON that is not Crossref's raises FileFormatError; otherwise it is an
@@ -148,7 +152,7 @@ def _named(message: str, name: str) -> str:
     return message if message.startswith(name) else f"{name}: {message}"
 
 
-def _message(document: dict, where: str) -> Iterator[Item]:
+def _message(document: dict[str, Any], where: str) -> Iterator[Item]:
     kind = document.get("message-type")
     message = document.get("message")
     if document.get("status") == "failed" or kind not in ("work", "work-list"):
@@ -165,7 +169,7 @@ def _message(document: dict, where: str) -> Iterator[Item]:
         yield _item(payload, f"{where} items[{index}]")
 
 
-def _errors(message) -> str:
+def _errors(message: object) -> str:
     """Crossref's own wording of a failed request, e.g. ``: Parameter x not allowed``."""
     if not isinstance(message, list):
         return ""
@@ -173,13 +177,13 @@ def _errors(message) -> str:
     return ": " + "; ".join(t for t in texts if t) if any(texts) else ""
 
 
-def _looks_like_work(payload) -> bool:
+def _looks_like_work(payload: object) -> bool:
     return isinstance(payload, dict) and (
         "DOI" in payload or any(key in payload for key in _CROSSREF_KEYS)
     )
 
 
-def _item(payload, where: str) -> Item:
+def _item(payload: object, where: str) -> Item:
     try:
         if not isinstance(payload, dict):
             raise RecordError("not a JSON object")

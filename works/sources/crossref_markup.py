@@ -13,23 +13,23 @@ _LABELS = {"abstract", "summary"}
 class _TextCollector(HTMLParser):
     """Plain text of marked-up text: one string per block element, inline tags dropped."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.blocks: list[str] = []
         self._parts: list[str] = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag.rsplit(":", 1)[-1] in _BLOCKS:
             self.flush()
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag.rsplit(":", 1)[-1] in _BLOCKS:
             self.flush()
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         self._parts.append(data)
 
-    def flush(self):
+    def flush(self) -> None:
         text = clean_text("".join(self._parts))
         if text:
             self.blocks.append(text)

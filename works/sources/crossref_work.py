@@ -16,6 +16,7 @@ Decisions an importer should know:
 
 import re
 from datetime import date
+from typing import Any
 
 from bzpeer.lib.identifiers import (
     ARXIV_DOI_PREFIX,
@@ -55,7 +56,7 @@ _KINDS = {
 _DATE_FIELDS = ("published", "published-print", "published-online", "issued")
 
 
-def crossref_work(payload: dict) -> WorkRecord:
+def crossref_work(payload: dict[str, Any]) -> WorkRecord:
     """One Crossref work object (the API's ``message``, or one of ``message.items``).
 
     Raises RecordError, naming the DOI when there is one, for a work without a DOI, without a
@@ -97,14 +98,14 @@ def crossref_kind(crossref_type: str) -> str:
     return _KINDS.get(crossref_type, "other")
 
 
-def _first(value) -> str:
+def _first(value: object) -> str:
     """Crossref lists titles (``["Title"]``); its CSL-JSON transform gives a plain string."""
     if isinstance(value, list):
         value = next((v for v in value if isinstance(v, str) and v.strip()), "")
     return value if isinstance(value, str) else ""
 
 
-def _publication(payload: dict, doi: str) -> tuple[int | None, date | None]:
+def _publication(payload: dict[str, Any], doi: str) -> tuple[int | None, date | None]:
     """(year, full date or None) from the first date field that has a year."""
     for field_name in _DATE_FIELDS:
         parts = _date_parts(payload.get(field_name), f"work {doi}: {field_name}")
@@ -119,7 +120,7 @@ def _publication(payload: dict, doi: str) -> tuple[int | None, date | None]:
     return None, None
 
 
-def _date_parts(value, where: str) -> list[int]:
+def _date_parts(value: object, where: str) -> list[int]:
     """The leading known parts of ``{"date-parts": [[2020, 6, 2]]}``; [] for ``[[null]]``."""
     rows = value.get("date-parts") if isinstance(value, dict) else None
     row = rows[0] if isinstance(rows, list) and rows and isinstance(rows[0], list) else []
@@ -133,7 +134,7 @@ def _date_parts(value, where: str) -> list[int]:
     return parts
 
 
-def _authors(entries: list, doi: str) -> tuple[AuthorRecord, ...]:
+def _authors(entries: list[Any], doi: str) -> tuple[AuthorRecord, ...]:
     authors = []
     for position, entry in enumerate(entries, start=1):
         printed = _printed_name(entry)
@@ -153,14 +154,14 @@ def _authors(entries: list, doi: str) -> tuple[AuthorRecord, ...]:
     return tuple(authors)
 
 
-def _printed_name(entry: dict) -> str:
+def _printed_name(entry: dict[str, Any]) -> str:
     """A person's "Given Family Suffix" as printed, or an organisation's ``name``."""
     parts = (entry.get("given"), entry.get("family"), entry.get("suffix"))
     person = clean_text(" ".join(p for p in parts if isinstance(p, str)))
     return person or clean_text(entry.get("name"))
 
 
-def _venue(payload: dict, crossref_type: str) -> VenueRecord | None:
+def _venue(payload: dict[str, Any], crossref_type: str) -> VenueRecord | None:
     name = clean_text(_first(payload.get("container-title")))
     if not name:
         return None
@@ -171,7 +172,7 @@ def _venue(payload: dict, crossref_type: str) -> VenueRecord | None:
     )
 
 
-def _issn(payload: dict) -> str:
+def _issn(payload: dict[str, Any]) -> str:
     """The print ISSN when Crossref types its ISSNs, else the first ISSN listed, else ''."""
     typed = [t for t in payload.get("issn-type") or [] if isinstance(t, dict)]
     listed = [t.get("value") for t in typed if t.get("type") == "print"]

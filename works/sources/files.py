@@ -8,11 +8,15 @@ unusable. A file that cannot be read at all raises ``FileFormatError``.
 import gzip
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from works.sources.records import RecordError
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 
 class FileFormatError(ValueError):
@@ -29,7 +33,7 @@ class Item:
 class _CountingFile(io.FileIO):
     """A file that remembers how far it has been read, for progress on big imports."""
 
-    def readinto(self, buffer) -> int | None:
+    def readinto(self, buffer: "WriteableBuffer") -> int | None:
         count = super().readinto(buffer)
         _bytes_read[self.name] = _bytes_read.get(self.name, 0) + (count or 0)
         return count
@@ -61,7 +65,7 @@ def head(path: Path, size: int = 1 << 16) -> str:
         return handle.read(size)
 
 
-def json_lines(name: str, handle) -> Iterator[tuple[str, object]]:
+def json_lines(name: str, handle: Iterable[str]) -> Iterator[tuple[str, object]]:
     """Each non-blank line of a JSON Lines file: its place, and its value or a RecordError."""
     for number, line in enumerate(handle, start=1):
         if not line.strip():

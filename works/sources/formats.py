@@ -2,12 +2,22 @@
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 from works.sources import arxiv, bibtex, crossref, openalex, orcid
 from works.sources.files import FileFormatError, Item, head
 
+
+class Format(Protocol):
+    """What each source module provides: a content check and a record reader."""
+
+    def sniff(self, text: str) -> bool: ...
+
+    def read(self, path: Path) -> Iterator[Item]: ...
+
+
 # Most specific first: an arXiv feed inside a recorded JSON response must not pass for JSON.
-FORMATS = {
+FORMATS: dict[str, Format] = {
     "arXiv Atom feed": arxiv,
     "ORCID record": orcid,
     "Crossref REST API message": crossref,
@@ -16,7 +26,7 @@ FORMATS = {
 }
 
 
-def detect(path: Path):
+def detect(path: Path) -> Format:
     """The source module that reads this file, judged by its content, not its name."""
     try:
         text = head(path)

@@ -5,7 +5,9 @@ A file holds one object, an API page (``meta`` + ``results``), or JSON Lines; pl
 
 import json
 from collections.abc import Iterator
+from io import TextIOBase
 from pathlib import Path
+from typing import Any
 
 from bzpeer.lib.identifiers import (
     ARXIV_DOI_PREFIX,
@@ -62,7 +64,7 @@ def _parses(line: str) -> bool:
         return False
 
 
-def _openalex_lines(path: Path, handle) -> Iterator[Item]:
+def _openalex_lines(path: Path, handle: TextIOBase) -> Iterator[Item]:
     for where, payload in json_lines(path.name, handle):
         if isinstance(payload, RecordError):
             yield Item(where, error=payload)
@@ -70,7 +72,7 @@ def _openalex_lines(path: Path, handle) -> Iterator[Item]:
         yield from _openalex_document(payload, where)
 
 
-def _openalex_document(document, where: str) -> Iterator[Item]:
+def _openalex_document(document: object, where: str) -> Iterator[Item]:
     if isinstance(document, dict) and isinstance(document.get("results"), list):
         for index, payload in enumerate(document["results"]):
             yield _openalex_item(payload, f"{where} results[{index}]")
@@ -81,7 +83,7 @@ def _openalex_document(document, where: str) -> Iterator[Item]:
         yield _openalex_item(document, where)
 
 
-def _openalex_item(payload, where: str) -> Item:
+def _openalex_item(payload: object, where: str) -> Item:
     try:
         if not isinstance(payload, dict):
             raise RecordError("not a JSON object")
@@ -111,7 +113,7 @@ def abstract_from_inverted_index(index: dict[str, list[int]] | None) -> str:
         return " ".join(slots[i] for i in sorted(p for p in slots if isinstance(p, int)))
 
 
-def openalex_kind(payload: dict) -> str | None:
+def openalex_kind(payload: dict[str, Any]) -> str | None:
     """'work' or 'author' from the id's letter, or None for other entities."""
     identifier = payload.get("id") if isinstance(payload, dict) else None
     if not identifier or not isinstance(identifier, str):
@@ -123,7 +125,7 @@ def openalex_kind(payload: dict) -> str | None:
     return None
 
 
-def _institution(payload: dict | None) -> InstitutionRecord | None:
+def _institution(payload: dict[str, Any] | None) -> InstitutionRecord | None:
     if not isinstance(payload, dict) or not clean_text(payload.get("display_name")):
         return None
     key = (payload.get("id"), payload.get("display_name"), payload.get("ror"))
@@ -135,10 +137,10 @@ def _institution(payload: dict | None) -> InstitutionRecord | None:
 
 
 # Institutions recur on thousands of authorships; one record each is enough.
-_institutions: dict[tuple, InstitutionRecord] = {}
+_institutions: dict[tuple[object, ...], InstitutionRecord] = {}
 
 
-def _new_institution(payload: dict) -> InstitutionRecord:
+def _new_institution(payload: dict[str, Any]) -> InstitutionRecord:
     ror = payload.get("ror") or None
     return InstitutionRecord(
         name=clean_text(payload["display_name"])[:300],
@@ -149,7 +151,7 @@ def _new_institution(payload: dict) -> InstitutionRecord:
     )
 
 
-def openalex_work(payload: dict) -> WorkRecord:
+def openalex_work(payload: dict[str, Any]) -> WorkRecord:
     openalex_id = normalize_openalex_id(payload.get("id"), "W")
     if not openalex_id:
         raise RecordError("record has no OpenAlex work id")
@@ -223,7 +225,7 @@ def openalex_work(payload: dict) -> WorkRecord:
     )
 
 
-def openalex_author(payload: dict) -> ResearcherRecord:
+def openalex_author(payload: dict[str, Any]) -> ResearcherRecord:
     openalex_id = normalize_openalex_id(payload.get("id"), "A")
     if not openalex_id:
         raise RecordError("record has no OpenAlex author id")

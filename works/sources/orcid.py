@@ -13,6 +13,7 @@ orcid_json.py and orcid_xml.py), so JSON and XML of the same content give equal 
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from bzpeer.lib.identifiers import normalize_doi, normalize_openalex_id, split_arxiv_id
 from bzpeer.lib.sources import Source
@@ -30,6 +31,8 @@ from works.sources.records import (
     parse_date,
     with_hash,
 )
+
+_T = TypeVar("_T")
 
 # ORCID work types -> BZPEER kinds; every other ORCID type is "other".
 WORK_KINDS = {
@@ -150,7 +153,8 @@ def _institution(person: Person) -> InstitutionRecord | None:
 
 
 def _sortable(parts: DateParts) -> tuple[int, int, int]:
-    return tuple(part or 0 for part in parts)
+    year, month, day = parts
+    return year or 0, month or 0, day or 0
 
 
 def _work_record(
@@ -193,7 +197,7 @@ def _work_record(
     )
 
 
-def _first(ids: list[ExternalId], pick: Callable[[ExternalId], object]):
+def _first(ids: list[ExternalId], pick: Callable[[ExternalId], _T | None]) -> _T | None:
     """The first identifier ``pick`` accepts, in summary order, so the preferred one wins."""
     for external_id in ids:
         found = pick(external_id)

@@ -1,6 +1,7 @@
 """ORCID public API v3.0 JSON read into the plain shapes of works/sources/orcid_shapes.py."""
 
 import json
+from typing import Any
 
 from works.sources.files import FileFormatError
 from works.sources.orcid_shapes import (
@@ -57,14 +58,15 @@ def json_document(text: str, name: str) -> Document:
     raise FileFormatError(f"{name}: not an ORCID record, person or works summary")
 
 
-def _json_identifier(payload: dict) -> str | None:
+def _json_identifier(payload: dict[str, Any]) -> str | None:
     identifier = payload.get("orcid-identifier")
     if isinstance(identifier, dict) and identifier.get("path"):
-        return identifier["path"]
-    return payload.get("path") or None
+        return str(identifier["path"])
+    path = payload.get("path")
+    return str(path) if path else None
 
 
-def _json_record(payload: dict, orcid: str) -> Document:
+def _json_record(payload: dict[str, Any], orcid: str) -> Document:
     activities = payload.get("activities-summary") or {}
     person = payload.get("person")
     return Document(
@@ -74,18 +76,18 @@ def _json_record(payload: dict, orcid: str) -> Document:
     )
 
 
-def _json_groups(works: dict) -> tuple:
+def _json_groups(works: dict[str, Any]) -> tuple[tuple[Summary, ...] | RecordError, ...]:
     return tuple(capture(_json_group, group) for group in works.get("group") or [])
 
 
-def _json_group(group: dict) -> tuple[Summary, ...]:
+def _json_group(group: dict[str, Any]) -> tuple[Summary, ...]:
     summaries = group.get("work-summary") or []
     if not summaries:
         raise RecordError("work group lists no work")
     return tuple(_json_summary(summary) for summary in summaries)
 
 
-def _json_summary(summary: dict) -> Summary:
+def _json_summary(summary: dict[str, Any]) -> Summary:
     put_code = summary.get("put-code")
     external = (summary.get("external-ids") or {}).get("external-id") or []
     return Summary(
@@ -106,7 +108,7 @@ def _json_summary(summary: dict) -> Summary:
     )
 
 
-def _json_person(person: dict, activities: dict) -> Person:
+def _json_person(person: dict[str, Any], activities: dict[str, Any]) -> Person:
     name = person.get("name") or {}
     others = (person.get("other-names") or {}).get("other-name") or []
     return Person(
@@ -119,7 +121,7 @@ def _json_person(person: dict, activities: dict) -> Person:
     )
 
 
-def _json_affiliations(section: dict | None, kind: str) -> tuple[Affiliation, ...]:
+def _json_affiliations(section: dict[str, Any] | None, kind: str) -> tuple[Affiliation, ...]:
     found = []
     for group in (section or {}).get("affiliation-group") or []:
         for wrapper in group.get("summaries") or []:
@@ -135,12 +137,13 @@ def _json_affiliations(section: dict | None, kind: str) -> tuple[Affiliation, ..
     return tuple(found)
 
 
-def _json_date(payload: dict | None, where: str) -> DateParts:
+def _json_date(payload: dict[str, Any] | None, where: str) -> DateParts:
     payload = payload or {}
-    return date_parts(*(_value(payload.get(part)) for part in ("year", "month", "day")), where)
+    year, month, day = (_value(payload.get(part)) for part in ("year", "month", "day"))
+    return date_parts(year, month, day, where)
 
 
-def _value(field) -> str:
+def _value(field: object) -> str:
     """ORCID JSON wraps most strings as ``{"value": ...}``; some are bare, many are null."""
     if isinstance(field, dict):
         field = field.get("value")

@@ -6,6 +6,7 @@ equal records (works/sources/orcid.py).
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
 from bzpeer.lib.identifiers import normalize_orcid
 from works.sources.files import FileFormatError
@@ -13,6 +14,9 @@ from works.sources.records import RecordError, clean_text
 
 # A calendar date as ORCID gives it: year, month, day, each None when not given.
 DateParts = tuple[int | None, int | None, int | None]
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -72,10 +76,11 @@ def date_parts(year: str, month: str, day: str, where: str) -> DateParts:
     return parts[0], parts[1], parts[2]
 
 
-def capture(parse: Callable, *args):
-    """``parse(*args)``, or the RecordError saying why that part of the file is unusable."""
+def capture(parse: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T | RecordError:
+    """``parse(*args, **kwargs)``, or the RecordError saying why that part of the file is
+    unusable."""
     try:
-        return parse(*args)
+        return parse(*args, **kwargs)
     except RecordError as exc:
         return exc
     except (TypeError, AttributeError, KeyError, ValueError) as exc:
@@ -92,7 +97,7 @@ def owner_orcid(identifier: str | None, where: str, name: str) -> str:
     return orcid
 
 
-def kind_code(text) -> str:
+def kind_code(text: object) -> str:
     """An ORCID type or relationship as a lower-case, hyphenated code (``JOURNAL_ARTICLE``:
     ``journal-article``); "" for anything that is not a string."""
     return clean_text(text).lower().replace("_", "-") if isinstance(text, str) else ""

@@ -83,7 +83,7 @@ def _xml_record(person: ET.Element | None, activities: ET.Element | None, orcid:
     )
 
 
-def _xml_groups(works: ET.Element) -> tuple:
+def _xml_groups(works: ET.Element) -> tuple[tuple[Summary, ...] | RecordError, ...]:
     return tuple(
         capture(_xml_group, group.findall(f"{WORK}work-summary"))
         for group in works.findall(f"{ACTIVITIES}group")
@@ -147,8 +147,8 @@ def _xml_affiliations(activities: ET.Element | None, kind: str) -> tuple[Affilia
 def _xml_date(element: ET.Element | None, where: str) -> DateParts:
     if element is None:
         return None, None, None
-    parts = (_xml_text(element, f"{COMMON}{part}") for part in ("year", "month", "day"))
-    return date_parts(*parts, where)
+    year, month, day = (_xml_text(element, f"{COMMON}{part}") for part in ("year", "month", "day"))
+    return date_parts(year, month, day, where)
 
 
 def _xml_text(element: ET.Element, path: str) -> str:

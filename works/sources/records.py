@@ -8,6 +8,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TypeVar
 
 
 class RecordError(ValueError):
@@ -84,9 +85,10 @@ class ResearcherRecord:
 
 
 Record = WorkRecord | ResearcherRecord
+_R = TypeVar("_R", WorkRecord, ResearcherRecord)
 
 
-def with_hash(record):
+def with_hash(record: _R) -> _R:
     """The record with ``content_hash`` set: equal content, equal hash, across runs.
 
     Hashes the dataclass ``repr``, which spells out every field (nested records, tuples,

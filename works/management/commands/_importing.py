@@ -1,14 +1,18 @@
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import ClassVar
 
 from django.core.management.base import BaseCommand, CommandError
 
 from works.importer import run_import
+from works.sources.files import Item
 
 
 class ImportCommand(BaseCommand):
     """Shared shape of the import commands: files in, progress out, a summary at the end."""
 
-    reader = None
+    # Read off the class, not the instance, so a plain function is not bound as a method.
+    reader: ClassVar[Callable[[Path], Iterator[Item]]]
     source_name = ""
 
     def add_arguments(self, parser):
