@@ -16,7 +16,7 @@ def test_it_serves_concurrent_visitors_without_errors_and_keeps_follower_counts_
     """`make bench-load`, shorter: gunicorn on a throwaway database, visitors browsing while
     signed-in ones follow and unfollow."""
     lines = run_benchmark(
-        "bench_load", "--visitors", 10, "--seconds", 8, "--signed-in", 0.5, "--researchers", 20
+        "bench_load", "--visitors", 10, "--seconds", 5, "--signed-in", 0.5, "--researchers", 20
     )
     bench = bench_lines(lines)
     totals = next(line for line in bench if "requests" in line and "kind" not in line)
