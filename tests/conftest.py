@@ -96,7 +96,7 @@ def fresh_cache():
 def staff_login(client, user) -> None:
     """Sign a staff member in as the site requires of staff: a password and a second factor
     (what allauth keeps in the session after the TOTP step). The real steps, through the
-    forms, are tested in tests/test_staff_boundary.py."""
+    forms, are tested in tests/bzpeer/test_staff_boundary.py."""
     import time
 
     from allauth.account.internal.flows.login import (
