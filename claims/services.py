@@ -21,6 +21,7 @@ from claims.matching import email_domain_fits, name_fits
 from claims.models import Claim, ClaimEvent, Evidence, Report
 from profiles.models import Notification, Researcher, User
 from profiles.services import coauthor_ids, notify, researcher_refresh_later
+from works.sources.orcid_json import json_person_name
 
 
 class ClaimError(Exception):
@@ -39,13 +40,7 @@ def orcid_of(user: User) -> tuple[str, str] | None:
     if account is None:
         return None
     person = (account.extra_data or {}).get("person") or {}
-    name = person.get("name") or {}
-
-    def value(key: str) -> str:
-        return ((name.get(key) or {}).get("value") or "").strip()
-
-    full = value("credit-name") or f"{value('given-names')} {value('family-name')}".strip()
-    return account.uid, full
+    return account.uid, json_person_name(person)
 
 
 def record_names(researcher: Researcher) -> list[str]:

@@ -118,8 +118,7 @@ def _researcher_record(person: Person, orcid: str) -> ResearcherRecord:
 
     Raises RecordError when the person shows no public name.
     """
-    formal = " ".join(part for part in (person.given, person.family) if part)
-    display = person.credit or formal
+    formal, display = person.formal_name, person.display_name
     if not display:
         raise RecordError(f"ORCID {orcid} shows no public name")
     others = dict.fromkeys(n for n in (*person.other_names, formal) if n and n != display)

@@ -108,6 +108,12 @@ def _json_summary(summary: dict[str, Any]) -> Summary:
     )
 
 
+def json_person_name(person: dict[str, Any]) -> str:
+    """The name an ORCID v3.0 JSON ``person`` shows (Person.display_name): also what ORCID
+    sign-in returns for the person signing in."""
+    return _json_person(person, {}).display_name
+
+
 def _json_person(person: dict[str, Any], activities: dict[str, Any]) -> Person:
     name = person.get("name") or {}
     others = (person.get("other-names") or {}).get("other-name") or []

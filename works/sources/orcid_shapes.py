@@ -55,6 +55,15 @@ class Person:
     employments: tuple[Affiliation, ...]
     educations: tuple[Affiliation, ...]
 
+    @property
+    def formal_name(self) -> str:
+        return " ".join(part for part in (self.given, self.family) if part)
+
+    @property
+    def display_name(self) -> str:
+        """The name ORCID shows: the credit name, else given and family names ("" if none)."""
+        return self.credit or self.formal_name
+
 
 @dataclass(frozen=True)
 class Document:
