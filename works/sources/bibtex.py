@@ -30,6 +30,7 @@ from works.sources.records import (
     WorkRecord,
     clean_paragraphs,
     clean_text,
+    date_from_parts,
     with_hash,
 )
 
@@ -223,12 +224,8 @@ def _dates(fields: dict[str, str]) -> tuple[int | None, date | None]:
     year = int(found.group()) if found else (int(iso.group(1)) if iso else None)
     month = _month(_text(fields.get("month"))) or (int(iso.group(2)) if iso and iso[2] else None)
     day_text = _text(fields.get("day")) or (iso.group(3) if iso and iso[3] else "")
-    if not (year and month and day_text.isdigit()):
-        return year, None
-    try:
-        return year, date(year, month, int(day_text))
-    except ValueError:
-        return year, None
+    day = int(day_text) if day_text.isdigit() else None
+    return year, date_from_parts(year, month, day, "date", strict=False)
 
 
 def _month(text: str) -> int | None:

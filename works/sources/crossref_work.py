@@ -34,6 +34,7 @@ from works.sources.records import (
     VenueRecord,
     WorkRecord,
     clean_text,
+    date_from_parts,
     with_hash,
 )
 
@@ -113,10 +114,8 @@ def _publication(payload: dict[str, Any], doi: str) -> tuple[int | None, date | 
             continue
         if len(parts) < 3:
             return parts[0], None
-        try:
-            return parts[0], date(*parts[:3])
-        except ValueError as exc:
-            raise RecordError(f"work {doi}: {field_name} is not a date: {parts!r}") from exc
+        year, month, day = parts[:3]
+        return year, date_from_parts(year, month, day, f"work {doi}: {field_name}")
     return None, None
 
 

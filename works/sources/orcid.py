@@ -28,7 +28,7 @@ from works.sources.records import (
     ResearcherRecord,
     VenueRecord,
     WorkRecord,
-    parse_date,
+    date_from_parts,
     with_hash,
 )
 
@@ -169,9 +169,7 @@ def _work_record(
     if not preferred.put_code:
         raise RecordError(f"{label} has no put-code")
     year, month, day = preferred.published
-    published = None
-    if year and month and day:
-        published = parse_date(f"{year:04d}-{month:02d}-{day:02d}", f"{label} publication date")
+    published = date_from_parts(year, month, day, f"{label} publication date")
     ids = [i for s in summaries for i in s.ids if i.relationship in ("self", "")]
     doi = _first(ids, _doi)
     arxiv = _first(ids, _arxiv) or (split_arxiv_id(doi) if doi else None)

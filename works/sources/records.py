@@ -112,6 +112,22 @@ def clean_paragraphs(text: str | None) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
+def date_from_parts(
+    year: int | None, month: int | None, day: int | None, where: str, *, strict: bool = True
+) -> date | None:
+    """The date of a year, month and day; None when any is missing. An impossible one
+    (2019-02-30) raises RecordError, or is None with ``strict=False`` (for formats where a
+    wrong day is common and the year alone is still worth keeping)."""
+    if not (year and month and day):
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        if not strict:
+            return None
+        raise RecordError(f"{where} is not a date: {year}-{month}-{day}") from exc
+
+
 def parse_date(text: str | None, where: str) -> date | None:
     if not text:
         return None
