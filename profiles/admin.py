@@ -11,7 +11,7 @@ from django.utils.html import format_html
 
 from bzpeer.lib.admin import ReadOnlyAdminMixin, decide_each
 from bzpeer.lib.forms import LineField, ParagraphsField
-from bzpeer.lib.names import name_key, parse_name
+from bzpeer.lib.names import name_keys
 from profiles.models import (
     Block,
     Follow,
@@ -146,8 +146,8 @@ class ResearcherAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        obj.name_key = name_key(obj.display_name)
-        obj.match_key = parse_name(obj.display_name).match_key
+        for field, key in name_keys(obj.display_name).items():
+            setattr(obj, field, key)
         super().save_model(request, obj, form, change)
 
     @admin.display(description="Split")

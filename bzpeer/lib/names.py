@@ -147,6 +147,12 @@ def _given_fits(x: str, y: str) -> bool:
 
 
 @lru_cache(maxsize=16384)
+def name_keys(name: str) -> dict[str, str]:
+    """The two lookup keys a researcher row stores for its display name, ready to pass as
+    model fields: ``name_key`` (same printing) and ``match_key`` (family name and initial)."""
+    return {"name_key": name_key(name)[:255], "match_key": parse_name(name).match_key[:255]}
+
+
 def title_key(title: str) -> str:
     """A work's title reduced for matching: case, accents, punctuation and spacing ignored."""
     text = strip_accents(title).casefold()

@@ -9,8 +9,7 @@ from django.db.models import Field
 from django.utils.text import slugify
 
 from bzpeer.lib.names import (
-    name_key,
-    parse_name,
+    name_keys,
     person_name,
     strip_accents,
 )
@@ -145,8 +144,7 @@ def researcher_split(
     name = person_name(name)
     other = Researcher.objects.create(
         display_name=name,
-        name_key=name_key(name),
-        match_key=parse_name(name).match_key,
+        **name_keys(name),
         slug=unique_slugs([name])[0],
         sources=researcher.sources,
     )

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from bzpeer.lib.bulk import bulk_update_rows, insert_models
-from bzpeer.lib.names import name_key, names_compatible, parse_name
+from bzpeer.lib.names import name_key, name_keys, names_compatible, parse_name
 from profiles.models import Researcher
 from profiles.services import researcher_merge, unique_slugs
 from works.attribution import rules
@@ -284,8 +284,7 @@ class Resolver:
     def _create(self, person, source: str) -> Researcher:
         researcher = Researcher(
             display_name=person.display_name[:255],
-            name_key=name_key(person.display_name),
-            match_key=parse_name(person.display_name).match_key[:255],
+            **name_keys(person.display_name),
             orcid=person.orcid if person.orcid not in self.index.by_orcid else None,
             openalex_id=(
                 person.openalex_id if person.openalex_id not in self.index.by_openalex else None
