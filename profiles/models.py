@@ -94,6 +94,16 @@ class ResearcherQuerySet(models.QuerySet):
     def by_prominence(self):
         return self.order_by("-works_count", "display_name", "id")
 
+    def stale(self):
+        """Researchers whose counts and trust wait for the refresh."""
+        return self.filter(stats_stale=True)
+
+    def mark_stale(self, reason: str, **changes) -> int:
+        """The one way to say these researchers' counts and trust need recomputing (by
+        profiles.tasks.researchers_refresh_stale), with other ``changes`` in the same UPDATE.
+        A write, but the only one here: it is how every app reports a change upward."""
+        return self.update(stats_stale=True, stale_reason=reason[:200], **changes)
+
 
 class Researcher(models.Model):
     """A public author record, assembled from open metadata. Claims link it to an account."""

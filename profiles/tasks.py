@@ -28,9 +28,7 @@ def researchers_refresh(researcher_ids: list[int], event: str = "") -> int:
 @shared_task(name="profiles.researchers_refresh_stale", time_limit=300)
 def researchers_refresh_stale() -> int:
     """Periodic dispatcher: one refresh task per chunk of researchers marked stale."""
-    ids = list(
-        Researcher.objects.filter(stats_stale=True).order_by("id").values_list("id", flat=True)
-    )
+    ids = list(Researcher.objects.stale().order_by("id").values_list("id", flat=True))
     refresh_in_chunks(ids)
     return len(ids)
 

@@ -251,13 +251,11 @@ def researcher_refresh_stale(*, progress=None, event: str = "") -> int:
 
     ``progress``, if given, is called with (done, total) after each chunk.
     """
-    total = Researcher.objects.filter(stats_stale=True).count()
+    total = Researcher.objects.stale().count()
     done = 0
     while True:
         ids = list(
-            Researcher.objects.filter(stats_stale=True)
-            .order_by("id")
-            .values_list("id", flat=True)[:REFRESH_CHUNK]
+            Researcher.objects.stale().order_by("id").values_list("id", flat=True)[:REFRESH_CHUNK]
         )
         if not ids:
             return done
@@ -280,9 +278,7 @@ def coauthor_ids(*researcher_ids: int) -> set[int]:
 def researcher_mark_stale(*, researcher_ids, reason: str) -> None:
     """Something that feeds the trust score changed: the periodic refresh recomputes it
     (profiles.tasks.researchers_refresh_stale), once however many changes came first."""
-    Researcher.objects.filter(pk__in=list(researcher_ids)).update(
-        stats_stale=True, stale_reason=reason[:200]
-    )
+    Researcher.objects.filter(pk__in=list(researcher_ids)).mark_stale(reason)
 
 
 def researcher_refresh_later(*, researcher_ids, event: str) -> None:

@@ -112,8 +112,8 @@ def follow_create(*, user: User, researcher: Researcher) -> Follow:
     concurrent follows never lose one. The record's owner hears of it once per follower."""
     follow, created = Follow.objects.get_or_create(user=user, researcher=researcher)
     if created:
-        Researcher.objects.filter(pk=researcher.pk).update(
-            followers_count=F("followers_count") + 1, stats_stale=True, stale_reason="new follower"
+        Researcher.objects.filter(pk=researcher.pk).mark_stale(
+            "new follower", followers_count=F("followers_count") + 1
         )
         # No query for an unclaimed record or one's own: the owner is loaded only to notify.
         owner = researcher.owner if researcher.owner_id != user.pk else None
@@ -133,10 +133,8 @@ def follow_create(*, user: User, researcher: Researcher) -> Follow:
 def follow_delete(*, user: User, researcher: Researcher) -> None:
     deleted, _ = Follow.objects.filter(user=user, researcher=researcher).delete()
     if deleted:
-        Researcher.objects.filter(pk=researcher.pk).update(
-            followers_count=F("followers_count") - deleted,
-            stats_stale=True,
-            stale_reason="a follower left",
+        Researcher.objects.filter(pk=researcher.pk).mark_stale(
+            "a follower left", followers_count=F("followers_count") - deleted
         )
 
 
@@ -376,10 +374,8 @@ def account_delete(*, user: User) -> None:
     """Delete the account and what the person added: follows, claims, conversations,
     settings. The public bibliographic records stay as they were, unclaimed again."""
     # Their follows go with the account; each record they followed loses one follower.
-    Researcher.objects.filter(follows__user=user).update(
-        followers_count=F("followers_count") - 1,
-        stats_stale=True,
-        stale_reason="a follower left",
+    Researcher.objects.filter(follows__user=user).mark_stale(
+        "a follower left", followers_count=F("followers_count") - 1
     )
     owned = list(Researcher.objects.filter(owner=user).values_list("pk", flat=True))
     Researcher.objects.filter(pk__in=owned).update(owner=None, claim_level=0)
