@@ -75,12 +75,9 @@ def records_import(*, records: list[Record]) -> BatchResult:
                 result.updated += 1
     # Counts are refreshed after the import (researcher_refresh_stale); marking them in this
     # transaction means a crash between the two cannot leave them stale unnoticed.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE profiles_researcher SET stats_stale = true "
-            "WHERE id = ANY(%s) AND NOT stats_stale",
-            [list(result.touched_researchers)],
-        )
+    Researcher.objects.filter(
+        pk__in=list(result.touched_researchers), stats_stale=False
+    ).mark_stale("imported")
     return result
 
 
