@@ -34,10 +34,11 @@ run: demo ## Set everything up and serve the site on http://127.0.0.1:8000
 test: install ## Run the whole suite on PostgreSQL (embedded unless DATABASE_URL is set)
 	$(PY) -m pytest --create-db $(PYTEST_ARGS)
 
-check: install ## Lint, type-check and check for missing migrations
+check: install ## Lint, type-check, check import contracts and missing migrations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 BENCH_ENV := DEBUG=0 SECRET_KEY=benchmark-only-not-a-secret-0123456789abcdefghijklmnop \
