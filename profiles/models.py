@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from bzpeer.lib.names import name_key
 from bzpeer.lib.sources import source_labels
 from profiles import trust
 
@@ -84,8 +85,6 @@ class Institution(models.Model):
 class ResearcherQuerySet(models.QuerySet):
     def search(self, query: str):
         """Researchers whose name contains every word of ``query`` (case and accents ignored)."""
-        from bzpeer.lib.names import name_key
-
         qs = self
         for word in name_key(query).split():
             qs = qs.filter(name_key__contains=word)

@@ -7,6 +7,8 @@ of the components below, each capped at its maximum, minus upheld reports, kept 
 from dataclasses import dataclass
 from typing import Any
 
+import networkx as nx
+
 FORMULA_VERSION = 2  # 2: network trust, verified followers and upheld reports count
 
 BANDS = [(80, "Highly trusted"), (60, "Trusted"), (40, "Established"), (20, "Emerging"), (0, "New")]
@@ -201,8 +203,6 @@ def network_trust(researcher: int, ties: list[tuple[int, int, float]], verified:
     researchers hold, capped at 1. Unverified people add nothing to the restart, and nothing
     flows out of the researcher to come back through them, so fake coauthors add nothing.
     """
-    import networkx as nx
-
     sources = {v for v in verified if v != researcher}
     graph = nx.DiGraph()
     graph.add_node(researcher)

@@ -8,6 +8,7 @@ coauthors recur, and each community leans on a few topics and institutions. DOIs
 """
 
 import bisect
+import gzip
 import itertools
 import json
 import random
@@ -218,8 +219,6 @@ def works(count: int, author_count: int, seed: int = 1) -> Iterator[dict]:
 
 def write(path, count: int, author_count: int, seed: int = 1, progress=None) -> int:
     """Write the works as gzipped JSON Lines; returns the number of authorships written."""
-    import gzip
-
     authorships = 0
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=3) as handle:
         for number, work in enumerate(works(count, author_count, seed), start=1):

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from bzpeer.lib.identifiers import normalize_arxiv_id, normalize_doi
 from bzpeer.lib.names import (
     names_compatible,
     parse_name,
@@ -91,7 +92,6 @@ def authorship_add(*, researcher: Researcher, user: User, identifier: str):
     linked to the record and pinned. A work whose byline has no such name becomes a
     WorkAddition for staff; it is not on the record, and counts nothing, until approved.
     Returns the Authorship linked, or the WorkAddition waiting."""
-    from bzpeer.lib.identifiers import normalize_arxiv_id, normalize_doi
     from works.models import Authorship, Work
 
     _check_owner(researcher, user)
