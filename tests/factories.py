@@ -1,3 +1,5 @@
+from datetime import UTC
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -87,6 +89,7 @@ class WorkIdentifierFactory(DjangoModelFactory):
     class Meta:
         model = WorkIdentifier
 
+    work = factory.SubFactory("tests.factories.WorkFactory", identifier=None)
     scheme = "arxiv"
     value = factory.Sequence(lambda n: f"2101.{n:05d}")
 
@@ -141,3 +144,125 @@ class ClaimFactory(DjangoModelFactory):
     researcher = factory.SubFactory(ResearcherFactory)
     claimant = factory.SubFactory(UserFactory)
     status = "pending"
+
+
+class SlugRedirectFactory(DjangoModelFactory):
+    class Meta:
+        model = "profiles.SlugRedirect"
+
+    slug = factory.Sequence(lambda n: f"old-name-{n}")
+    researcher = factory.SubFactory(ResearcherFactory)
+
+
+class ResearcherChangeFactory(DjangoModelFactory):
+    class Meta:
+        model = "profiles.ResearcherChange"
+
+    kind = "merge"
+    researcher = factory.SubFactory(ResearcherFactory)
+    other_name = factory.Faker("name")
+    other_slug = factory.Sequence(lambda n: f"merged-{n}")
+    reason = "The same person."
+
+
+class WorkAdditionFactory(DjangoModelFactory):
+    class Meta:
+        model = "profiles.WorkAddition"
+
+    researcher = factory.SubFactory(ResearcherFactory)
+    work = factory.SubFactory(WorkFactory)
+
+
+class NotificationSettingsFactory(DjangoModelFactory):
+    class Meta:
+        model = "profiles.NotificationSettings"
+        django_get_or_create = ["user"]
+
+    user = factory.SubFactory(UserFactory)
+
+
+class MessageFactory(DjangoModelFactory):
+    class Meta:
+        model = "profiles.Message"
+
+    invitation = factory.SubFactory(InvitationFactory, status="accepted")
+    author = factory.LazyAttribute(lambda o: o.invitation.sender)
+    body = factory.Faker("paragraph")
+
+
+class BlockFactory(DjangoModelFactory):
+    class Meta:
+        model = "profiles.Block"
+
+    blocker = factory.SubFactory(UserFactory)
+    blocked = factory.SubFactory(UserFactory)
+
+
+class TrustHistoryFactory(DjangoModelFactory):
+    class Meta:
+        model = "profiles.TrustHistory"
+
+    researcher = factory.SubFactory(ResearcherFactory)
+    score = 25
+    verification_level = 1
+    formula_version = 1
+    components = factory.LazyFunction(lambda: [{"name": "Verification", "points": 25}])
+    event = "imported"
+
+
+class SourceRecordFactory(DjangoModelFactory):
+    class Meta:
+        model = "works.SourceRecord"
+
+    source = "arxiv"
+    external_id = factory.Sequence(lambda n: f"2101.{n:05d}")
+    content_hash = factory.Faker("sha256")
+    imported_at = factory.Faker("date_time", tzinfo=UTC)
+    work = factory.SubFactory(WorkFactory)
+
+
+class AttributionDecisionFactory(DjangoModelFactory):
+    class Meta:
+        model = "works.AttributionDecision"
+
+    source = "arxiv"
+    external_id = factory.Sequence(lambda n: f"2101.{n:05d}")
+    printed_name = factory.Faker("name")
+    rule = "new"
+    detail = "No researcher fits: a new record."
+
+
+class GraphSliceFactory(DjangoModelFactory):
+    class Meta:
+        model = "graph.GraphSlice"
+        django_get_or_create = ["researcher"]
+
+    researcher = factory.SubFactory(ResearcherFactory)
+
+
+class EvidenceFactory(DjangoModelFactory):
+    class Meta:
+        model = "claims.Evidence"
+
+    claim = factory.SubFactory(ClaimFactory)
+    kind = "other"
+    statement = "These are my papers."
+    summary = "Links and a statement, for staff to check."
+
+
+class ClaimEventFactory(DjangoModelFactory):
+    class Meta:
+        model = "claims.ClaimEvent"
+
+    claim = factory.SubFactory(ClaimFactory)
+    action = "submitted"
+    to_status = "pending"
+
+
+class ReportFactory(DjangoModelFactory):
+    class Meta:
+        model = "claims.Report"
+
+    researcher = factory.SubFactory(ResearcherFactory)
+    kind = "not-me"
+    message = "This is not me."
