@@ -23,7 +23,12 @@ install: $(VENV)/.installed ## Create the virtualenv and install pinned dependen
 migrate: install ## Apply database migrations (starts the embedded PostgreSQL if DATABASE_URL is unset)
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 
-demo: migrate ## Import the demo data through the arXiv importer and build its research graphs
+# A development checkout runs with DEBUG on, so the README's manage.py commands work as
+# written; production sets its environment instead and never runs these targets.
+.env:
+	cp .env.example .env
+
+demo: .env migrate ## Import the demo data through the arXiv importer and build its research graphs
 	DEBUG=$${DEBUG:-1} $(PY) manage.py import_arxiv $(DEMO_FEED)
 	DEBUG=$${DEBUG:-1} $(PY) manage.py build_graphs
 

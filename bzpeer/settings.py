@@ -25,7 +25,8 @@ if not DEBUG and (
     # The same rule as Django's deploy check (security.W009), but refused, not warned about.
     raise ImproperlyConfigured(
         "SECRET_KEY must be set when DEBUG is off: 50 or more random characters, e.g. from "
-        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'. On a development "
+        "machine, run `make run` once (it writes a .env with DEBUG=true) or set DEBUG=1."
     )
 SECRET_KEY = SECRET_KEY or "insecure-development-key-only-used-with-debug-on"
 
@@ -33,7 +34,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 if not SITE_URL:
-    raise ImproperlyConfigured("SITE_URL must be set when DEBUG is off, e.g. https://bzpeer.org.")
+    raise ImproperlyConfigured(
+        "SITE_URL must be set when DEBUG is off, e.g. https://bzpeer.example.org "
+        "(on a development machine, set DEBUG=1)."
+    )
 
 INSTALLED_APPS = [
     "bzpeer.apps.StaffAdminConfig",

@@ -2,6 +2,8 @@
 
 import os
 
+# Tests run as production does, whatever a developer's .env says (make run writes DEBUG=true).
+os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-" + "not-a-secret-" * 4)
 os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
 # The test client speaks plain HTTP; the redirect to HTTPS is tested on its own.
