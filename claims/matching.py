@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from bzpeer.lib.names import names_compatible, parse_name
+from bzpeer.lib.names import fits_any
 
 
 def name_fits(claimant_name: str, record_names: Iterable[str]) -> bool:
@@ -11,10 +11,7 @@ def name_fits(claimant_name: str, record_names: Iterable[str]) -> bool:
     "Timothy P. Lillicrap" fits "T. P. Lillicrap" and "Timothy Lillicrap"; a name with no
     given name or no family name fits nothing, so an empty account name never passes.
     """
-    claimant = parse_name(claimant_name or "")
-    if not claimant.family or not claimant.given:
-        return False
-    return any(names_compatible(claimant, parse_name(name)) for name in record_names if name)
+    return fits_any(claimant_name, record_names, given_required=True)
 
 
 def email_domain_fits(email: str, domains: Iterable[str]) -> bool:

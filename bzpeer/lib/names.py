@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -123,6 +124,15 @@ def parse_name(name: str) -> ParsedName:
         family = _words(" ".join(tokens[start:]))
         given = _words(" ".join(tokens[:start]))
     return ParsedName(tuple(given), " ".join(family))
+
+
+def fits_any(name: str, names: Iterable[str], *, given_required: bool = False) -> bool:
+    """Could ``name`` be one of ``names`` (names_compatible)? A name without a family name,
+    or with ``given_required`` without a given name, fits nothing."""
+    parsed = parse_name(name or "")
+    if not parsed.family or (given_required and not parsed.given):
+        return False
+    return any(names_compatible(parsed, parse_name(other)) for other in names if other)
 
 
 def _words(text: str) -> list[str]:

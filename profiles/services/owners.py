@@ -7,11 +7,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from bzpeer.lib.identifiers import normalize_arxiv_id, normalize_doi
-from bzpeer.lib.names import (
-    names_compatible,
-    parse_name,
-    person_name,
-)
+from bzpeer.lib.names import fits_any
 from profiles.models import (
     Institution,
     Researcher,
@@ -113,7 +109,7 @@ def authorship_add(*, researcher: Researcher, user: User, identifier: str):
         (
             a
             for a in byline.order_by("position")
-            if a.researcher.owner_id in (None, user.pk) and _printed_name_fits(a, names)
+            if a.researcher.owner_id in (None, user.pk) and fits_any(a.printed_name, names)
         ),
         None,
     )
@@ -142,13 +138,6 @@ def authorship_add(*, researcher: Researcher, user: User, identifier: str):
         event="the owner added a work",
     )
     return entry
-
-
-def _printed_name_fits(authorship, names: list[str]) -> bool:
-    printed = parse_name(person_name(authorship.printed_name))
-    return bool(printed.family) and any(
-        names_compatible(printed, parse_name(name)) for name in names if name
-    )
 
 
 @transaction.atomic
