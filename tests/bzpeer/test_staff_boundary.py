@@ -2,17 +2,15 @@
 the admin has no password form of its own, and staff reading at public URLs is behind the
 same rule."""
 
-import time
-
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 
 from claims.models import Claim
 from claims.services import claim_submit
 from profiles.models import Researcher
 from tests.claims.conftest import PASSWORD, make_person
-from tests.conftest import staff_login
+from tests.conftest import staff_login, totp_code
 
 
 def other_claim(researcher) -> Claim:
@@ -26,10 +24,6 @@ def staff_with_totp():
     staff.authenticator_set.all().delete()
     TOTP.activate(staff, secret)
     return staff, secret
-
-
-def totp_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 @pytest.mark.django_db

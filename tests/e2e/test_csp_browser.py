@@ -15,9 +15,9 @@ from tests.claims.conftest import (
     fake_orcid,  # noqa: F401 (a fixture)
     make_person,
 )
+from tests.conftest import totp_code
 from tests.e2e.conftest import wait_until
 from tests.e2e.test_claim_browser import (
-    current_code,
     priem_site,  # noqa: F401 (a fixture)
 )
 from tests.e2e.test_social_browser import log_in
@@ -59,7 +59,7 @@ def staff_log_in(csp_browser, base: str, next_path: str):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/accounts/2fa/authenticate/**")
-    page.get_by_label("Code").fill(current_code(secret))
+    page.get_by_label("Code").fill(totp_code(secret))
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(f"{base}{next_path}")
     return page
@@ -191,7 +191,7 @@ def test_two_factor_set_up_and_the_account_pages_raise_no_violation(
     qr = page.locator("img[src^='data:']")
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
     secret = qr.get_attribute("alt")
-    page.get_by_label("Authenticator code").fill(current_code(secret))
+    page.get_by_label("Authenticator code").fill(totp_code(secret))
     page.get_by_role("button", name="Activate").click()
     page.wait_for_url("**/accounts/2fa/recovery-codes/**")
     assert csp_browser.violations(page) == []
