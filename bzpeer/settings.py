@@ -61,7 +61,10 @@ INSTALLED_APPS = [
     "profiles",
     "works",
     "graph",
+    "social",
     "claims",
+    "trust",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -272,8 +275,8 @@ ORCID_API_URL = env.str("ORCID_API_URL", default="https://pub.orcid.org")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "BZPEER"
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "profiles:home"
-ACCOUNT_LOGOUT_REDIRECT_URL = "profiles:home"
+LOGIN_REDIRECT_URL = "pages:home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "pages:home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BZPEER] "
 
 AUTH_PASSWORD_VALIDATORS = [

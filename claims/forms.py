@@ -46,3 +46,7 @@ class ReportForm(forms.Form):
     )
     work = forms.UUIDField(required=False, widget=forms.HiddenInput)
     message = ParagraphsField(required=False, max_length=5000)
+
+
+class ReportReasonForm(forms.Form):
+    reason = ParagraphsField(max_length=4000, required=False)

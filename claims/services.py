@@ -13,14 +13,18 @@ The rules, in one place:
 
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from claims.matching import email_domain_fits, name_fits
 from claims.models import Claim, ClaimEvent, Evidence, Report
-from profiles.models import Notification, Researcher, User
-from profiles.services import coauthor_ids, notify, researcher_refresh_later
+from profiles.models import Researcher, User
+from profiles.services import researcher_refresh_later
+from social.models import Invitation, Notification
+from social.services import invitation_mark_reported, notify
+from works.services import coauthor_ids
 from works.sources.orcid_json import json_person_name
 
 
@@ -327,3 +331,19 @@ def report_decide(*, report: Report, staff: User, uphold: bool) -> Report:
     if uphold and report.kind in (Report.Kind.NOT_ME, Report.Kind.NOT_THEIR_WORK):
         researcher_refresh_later(researcher_ids=[report.researcher_id], event="report upheld")
     return report
+
+
+@transaction.atomic
+def conversation_report(*, invitation: Invitation, user: User, reason: str) -> Report:
+    """Either side of a conversation reports abuse: staff may read it from now on, and the
+    report waits for them with the others."""
+    invitation_mark_reported(invitation=invitation, user=user)
+    return Report.objects.create(
+        researcher=invitation.researcher,
+        kind=Report.Kind.ABUSE,
+        reporter=user,
+        message=(
+            f"Conversation {settings.SITE_URL}{invitation.get_absolute_url()} reported: "
+            f"{reason.strip()[:4000]}"
+        ),
+    )

@@ -11,6 +11,11 @@ urlpatterns = [
     path("researchers/<slug:slug>/merge-request/", views.merge_request_view, name="merge-request"),
     path("claims/<uuid:public_id>/", views.claim_detail, name="claim-detail"),
     path("claims/<uuid:public_id>/release/", views.claim_release_view, name="claim-release"),
+    path(
+        "conversations/<uuid:public_id>/report/",
+        views.conversation_report_view,
+        name="conversation-report",
+    ),
     path("staff/claims/", views.staff_queue, name="staff-queue"),
     path("staff/claims/<uuid:public_id>/", views.staff_review, name="staff-review"),
     path(

@@ -15,6 +15,7 @@ from claims.forms import (
     OtherClaimForm,
     ReleaseForm,
     ReportForm,
+    ReportReasonForm,
 )
 from claims.models import Claim, Evidence, Report
 from claims.services import (
@@ -24,6 +25,7 @@ from claims.services import (
     claim_release,
     claim_revoke,
     claim_submit,
+    conversation_report,
     merge_request,
     orcid_of,
     report_decide,
@@ -31,6 +33,8 @@ from claims.services import (
     verified_emails,
 )
 from profiles.models import Researcher
+from social.models import Invitation
+from social.services import get_invitation_for_user
 from works.models import Work
 
 
@@ -249,3 +253,25 @@ def report(request, slug):
                 return redirect(researcher)
     context = {"researcher": researcher, "work": work, "form": form}
     return render(request, "claims/report.html", context)
+
+
+@require_POST
+@login_required
+def conversation_report_view(request, public_id):
+    """Either side of a conversation reports it to staff (who may then read it)."""
+    try:
+        invitation = get_invitation_for_user(request.user, public_id)
+    except (Invitation.DoesNotExist, ValueError) as exc:
+        raise Http404("No such conversation.") from exc
+    form = ReportReasonForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(map(str, errors)))
+    elif not ratelimit.consume(request, action="report", user=request.user):
+        messages.error(request, "You are doing that too often: wait a little and try again.")
+    else:
+        conversation_report(
+            invitation=invitation, user=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "Reported to staff. Thank you.")
+    return redirect(invitation)

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from graph import metrics
@@ -26,7 +27,9 @@ def neighbourhood(researcher: Researcher) -> metrics.Neighbourhood:
     """The rows a slice is built from, in a handful of bounded queries."""
     mine = Authorship.objects.filter(researcher=researcher, hidden=False)
     works = [
-        metrics.WorkRow(id=w, title=t, year=y, authors_count=n, url=f"/works/{p}/")
+        metrics.WorkRow(
+            id=w, title=t, year=y, authors_count=n, url=reverse("works:work-detail", args=[p])
+        )
         for w, t, y, n, p in mine.values_list(
             "work_id",
             "work__title",
@@ -45,7 +48,9 @@ def neighbourhood(researcher: Researcher) -> metrics.Neighbourhood:
     )
     ids = {person for _, person in bylines}
     people = {
-        pk: metrics.Person(pk, name, f"/researchers/{slug}/", inst, inst_name or "")
+        pk: metrics.Person(
+            pk, name, reverse("pages:researcher-detail", args=[slug]), inst, inst_name or ""
+        )
         for pk, name, slug, inst, inst_name in Researcher.objects.filter(id__in=ids).values_list(
             "id", "display_name", "slug", "institution_id", "institution__name"
         )

@@ -3,6 +3,7 @@ from django.db import OperationalError
 
 from graph import services
 from graph.models import GraphSlice
+from profiles.models import Researcher
 
 DISPATCH_LIMIT = 500
 
@@ -22,8 +23,6 @@ def slice_build(researcher_id: int) -> int | None:
     worker killed mid-build leaves this message unacknowledged: it is delivered again after
     the broker's visibility timeout and the slice is built then. A missing researcher is a
     no-op."""
-    from profiles.models import Researcher
-
     if not Researcher.objects.filter(pk=researcher_id).exists():
         return None
     built = services.slice_build(researcher_id=researcher_id)

@@ -50,7 +50,7 @@ def graph_fragment(request, slug):
         "graph_slice": getattr(researcher, "graph_slice", None),
         "explorer_open": request.GET.get("explorer") == "1",
     }
-    return render(request, "profiles/researcher_detail.html#graph-section", context)
+    return render(request, "graph/section.html", context)
 
 
 @require_POST
@@ -61,4 +61,4 @@ def graph_retry(request, slug):
     slice_retry(graph_slice=graph_slice)
     if request.htmx:
         return graph_fragment(request, slug)
-    return redirect("profiles:researcher-detail", slug=slug)
+    return redirect("pages:researcher-detail", slug=slug)

@@ -114,7 +114,7 @@ class FollowFactory(DjangoModelFactory):
 
 class NotificationFactory(DjangoModelFactory):
     class Meta:
-        model = "profiles.Notification"
+        model = "social.Notification"
 
     user = factory.SubFactory(UserFactory)
     kind = "new_follower"
@@ -126,7 +126,7 @@ class InvitationFactory(DjangoModelFactory):
     """An invitation to the owner of a claimed record (``researcher__owner`` by default)."""
 
     class Meta:
-        model = "profiles.Invitation"
+        model = "social.Invitation"
 
     sender = factory.SubFactory(UserFactory)
     researcher = factory.SubFactory(
@@ -167,7 +167,7 @@ class ResearcherChangeFactory(DjangoModelFactory):
 
 class WorkAdditionFactory(DjangoModelFactory):
     class Meta:
-        model = "profiles.WorkAddition"
+        model = "works.WorkAddition"
 
     researcher = factory.SubFactory(ResearcherFactory)
     work = factory.SubFactory(WorkFactory)
@@ -175,7 +175,7 @@ class WorkAdditionFactory(DjangoModelFactory):
 
 class NotificationSettingsFactory(DjangoModelFactory):
     class Meta:
-        model = "profiles.NotificationSettings"
+        model = "social.NotificationSettings"
         django_get_or_create = ["user"]
 
     user = factory.SubFactory(UserFactory)
@@ -183,7 +183,7 @@ class NotificationSettingsFactory(DjangoModelFactory):
 
 class MessageFactory(DjangoModelFactory):
     class Meta:
-        model = "profiles.Message"
+        model = "social.Message"
 
     invitation = factory.SubFactory(InvitationFactory, status="accepted")
     author = factory.LazyAttribute(lambda o: o.invitation.sender)
@@ -192,7 +192,7 @@ class MessageFactory(DjangoModelFactory):
 
 class BlockFactory(DjangoModelFactory):
     class Meta:
-        model = "profiles.Block"
+        model = "social.Block"
 
     blocker = factory.SubFactory(UserFactory)
     blocked = factory.SubFactory(UserFactory)
@@ -200,7 +200,7 @@ class BlockFactory(DjangoModelFactory):
 
 class TrustHistoryFactory(DjangoModelFactory):
     class Meta:
-        model = "profiles.TrustHistory"
+        model = "trust.TrustHistory"
 
     researcher = factory.SubFactory(ResearcherFactory)
     score = 25

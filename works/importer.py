@@ -15,8 +15,10 @@ from pathlib import Path
 
 from django.db import DatabaseError, connection
 
+from profiles.models import Researcher
 from profiles.services import researcher_refresh_stale
 from works.importing.batch import records_import
+from works.models import Authorship, SourceRecord, Work, WorkIdentifier
 from works.sources.files import FileFormatError, Item, fraction_read
 from works.sources.records import Record
 
@@ -25,19 +27,22 @@ BATCH_SIZE = 5000
 # batches keep using their indexes.
 ANALYZE_EVERY = 100_000
 _TABLES = [
-    "works_work",
-    "works_workidentifier",
-    "works_authorship",
-    "works_authorship_institutions",
-    "works_work_topics",
-    "works_sourcerecord",
-    "profiles_researcher",
+    model._meta.db_table
+    for model in (
+        Work,
+        WorkIdentifier,
+        Authorship,
+        Authorship.institutions.through,
+        Work.topics.through,
+        SourceRecord,
+        Researcher,
+    )
 ]
 
 
 def analyze_tables() -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {', '.join(_TABLES)}")  # noqa: S608 (fixed names)
+        cursor.execute(f"ANALYZE {', '.join(_TABLES)}")  # noqa: S608 (the models' tables)
 
 
 PROGRESS_EVERY = 2.0  # seconds

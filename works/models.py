@@ -66,6 +66,19 @@ class WorkQuerySet(models.QuerySet):
         """The work with this identifier (``scheme`` is doi, arxiv or openalex)."""
         return self.filter(identifiers__scheme=scheme, identifiers__value=value)
 
+    def listed(self, authors_shown: int = 20):
+        """As a list of works shows them: newest first, with venue, identifiers and the first
+        ``authors_shown`` names of the byline, in a fixed number of queries."""
+        byline = Authorship.objects.select_related("researcher").order_by("position")
+        return (
+            self.newest_first()
+            .select_related("venue")
+            .prefetch_related(
+                models.Prefetch("authorships", queryset=byline[:authors_shown], to_attr="byline"),
+                "identifiers",
+            )
+        )
+
     def newest_first(self):
         """By year, then by date within the year (a work known only by its year comes
         before the dated ones of that year), then by title."""
@@ -293,3 +306,49 @@ class AttributionDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.printed_name}: {self.get_rule_display()}"
+
+
+class WorkAdditionQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=WorkAddition.Status.PENDING)
+
+
+class WorkAddition(models.Model):
+    """An owner asks for a work whose byline has no name that fits them. Staff check it;
+    until they approve it the work is not on the record and counts for nothing."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for staff"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    researcher = models.ForeignKey(
+        "profiles.Researcher", on_delete=models.CASCADE, related_name="work_additions"
+    )
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        "profiles.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decision_reason = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        "profiles.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkAdditionQuerySet.as_manager()
+
+    class Meta:
+        db_table = "profiles_workaddition"  # the table it had in profiles
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["researcher", "work"],
+                condition=Q(status="pending"),
+                name="work_addition_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.researcher} asks for work {self.work_id} ({self.get_status_display()})"

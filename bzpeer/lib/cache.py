@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
+import redis
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -73,8 +74,6 @@ class ForgivingRedisCache(RedisCache):
 
 @functools.cache
 def _client(url: str) -> "Redis":
-    import redis
-
     return redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
 
 

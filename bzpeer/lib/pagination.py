@@ -4,6 +4,10 @@ from typing import Any
 
 from django.core.paginator import InvalidPage, Page, Paginator
 
+# Every list of works and of researchers on the site pages by these.
+WORKS_PER_PAGE = 20
+RESEARCHERS_PER_PAGE = 25
+
 
 # Paginator is generic in the stubs only; subscripting it at run time raises TypeError.
 class KnownCountPaginator(Paginator):  # type: ignore[type-arg]

@@ -86,12 +86,11 @@ def test_staff_uphold_a_report_with_the_action_and_trust_is_recomputed(
 
 
 def test_staff_approve_a_work_an_owner_asked_for(staff_client, demo):
-    from profiles.models import WorkAddition
-    from works.models import Authorship
+    from works.models import Authorship, WorkAddition
 
     work = WorkFactory(identifier__scheme="doi", identifier__value="10.1234/asked-for")
     addition = WorkAddition.objects.create(researcher=demo, work=work)
-    url = reverse("admin:profiles_workaddition_changelist")
+    url = reverse("admin:works_workaddition_changelist")
     staff_client.post(url, {"action": "approve", "_selected_action": [addition.pk]})
     assert WorkAddition.objects.get(pk=addition.pk).status == WorkAddition.Status.APPROVED
     assert Authorship.objects.filter(work=work, researcher=demo, pinned=True).exists()

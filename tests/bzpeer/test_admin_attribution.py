@@ -4,10 +4,11 @@ import pytest
 from django.urls import reverse
 
 from profiles.models import Follow, Researcher, ResearcherChange
-from profiles.services import follow_create, researcher_merge
+from social.services import follow_create
 from tests.conftest import FIXTURES, run_command, staff_login
 from tests.factories import UserFactory
 from works.models import Authorship
+from works.services import researcher_merge
 
 
 @pytest.fixture

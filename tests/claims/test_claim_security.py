@@ -6,12 +6,13 @@ from django.urls import reverse
 
 from claims.models import Claim, Report
 from claims.services import claim_approve, claim_submit
-from profiles.models import Researcher, WorkAddition
-from profiles.services import researcher_refresh_stats, work_addition_decide
+from profiles.models import Researcher
 from tests.claims.conftest import make_person, sign_in
 from tests.conftest import DEMO_FEED, run_command, staff_login
 from tests.factories import AuthorshipFactory, ResearcherFactory, WorkFactory
-from works.models import Authorship, Work
+from trust.services import researcher_refresh_stats
+from works.models import Authorship, Work, WorkAddition
+from works.services import work_addition_decide
 
 OTHER = {"kind": "other", "statement": "Mine."}
 
@@ -95,9 +96,9 @@ def test_only_the_owner_edits_hides_and_adds(client, demo):
     client.force_login(make_person("nosy@example.org", "Nosy Parker"))
     work = Work.objects.identified_by("arxiv", "1912.00953").get()
     assert client.get(reverse("profiles:researcher-edit", args=[demo.slug])).status_code == 403
-    hide = reverse("profiles:work-hide", args=[demo.slug, work.public_id])
+    hide = reverse("works:work-hide", args=[demo.slug, work.public_id])
     assert client.post(hide).status_code == 403
-    add = reverse("profiles:work-add", args=[demo.slug])
+    add = reverse("works:work-add", args=[demo.slug])
     assert client.post(add, {"identifier": "10.7717/peerj.4375"}).status_code == 403
     assert not Authorship.objects.filter(hidden=True).exists()
 
@@ -129,7 +130,7 @@ def test_a_hidden_work_stays_hidden_after_a_reimport(client, demo, tmp_path):
     owned_demo(tim)
     client.force_login(tim)
     logan = Work.objects.identified_by("arxiv", "1912.00953").get()
-    client.post(reverse("profiles:work-hide", args=[demo.slug, logan.public_id]))
+    client.post(reverse("works:work-hide", args=[demo.slug, logan.public_id]))
     assert Researcher.objects.get(pk=demo.pk).works_count == 12
 
     # The same feed again, and then with LOGAN's record changed so that its byline is
@@ -162,7 +163,7 @@ def test_an_owner_adds_a_work_whose_byline_names_them_by_its_doi(client, demo):
     AuthorshipFactory(work=work, position=1, researcher=variant)
     client.force_login(tim)
     response = client.post(
-        reverse("profiles:work-add", args=[demo.slug]),
+        reverse("works:work-add", args=[demo.slug]),
         {"identifier": "https://doi.org/10.1234/CONTINUOUS-CONTROL"},
         follow=True,
     )
@@ -174,7 +175,7 @@ def test_an_owner_adds_a_work_whose_byline_names_them_by_its_doi(client, demo):
     assert Researcher.objects.get(pk=variant.pk).works_count == 0
 
     response = client.post(
-        reverse("profiles:work-add", args=[demo.slug]),
+        reverse("works:work-add", args=[demo.slug]),
         {"identifier": "10.9999/not-held"},
         follow=True,
     )
@@ -189,7 +190,7 @@ def test_an_owner_cannot_attach_a_paper_they_did_not_write(client, demo):
     before = Researcher.objects.get(pk=demo.pk)
     client.force_login(tim)
     response = client.post(
-        reverse("profiles:work-add", args=[demo.slug]),
+        reverse("works:work-add", args=[demo.slug]),
         {"identifier": "https://doi.org/10.7717/PEERJ.4375"},
         follow=True,
     )
@@ -203,9 +204,7 @@ def test_an_owner_cannot_attach_a_paper_they_did_not_write(client, demo):
     assert addition.status == WorkAddition.Status.PENDING and addition.requested_by == tim
 
     # Asking again does not make a second request; staff decide the one there is.
-    client.post(
-        reverse("profiles:work-add", args=[demo.slug]), {"identifier": "10.7717/peerj.4375"}
-    )
+    client.post(reverse("works:work-add", args=[demo.slug]), {"identifier": "10.7717/peerj.4375"})
     assert WorkAddition.objects.count() == 1
     staff = make_person("staff@example.org", "Staff", staff=True)
     work_addition_decide(addition=addition, staff=staff, approve=True, reason="Publisher page.")
@@ -223,7 +222,7 @@ def test_an_owner_cannot_take_a_byline_entry_another_person_owns(client, demo):
     work = WorkFactory(identifier__scheme="doi", identifier__value="10.1234/theirs")
     AuthorshipFactory(work=work, position=0, researcher=other)
     client.force_login(tim)
-    client.post(reverse("profiles:work-add", args=[demo.slug]), {"identifier": "10.1234/theirs"})
+    client.post(reverse("works:work-add", args=[demo.slug]), {"identifier": "10.1234/theirs"})
     assert Authorship.objects.get(work=work).researcher_id == other.pk
     assert WorkAddition.objects.filter(researcher=demo, work=work).exists()
 
@@ -274,9 +273,9 @@ def test_every_form_refuses_a_request_without_its_csrf_token(demo):
         reverse("claims:claim-release", args=[claim.public_id]),
         reverse("claims:report", args=[owner.slug]),
         reverse("profiles:researcher-edit", args=[owner.slug]),
-        reverse("profiles:work-hide", args=[owner.slug, work.public_id]),
-        reverse("profiles:work-add", args=[owner.slug]),
-        reverse("profiles:researcher-follow", args=[owner.slug]),
+        reverse("works:work-hide", args=[owner.slug, work.public_id]),
+        reverse("works:work-add", args=[owner.slug]),
+        reverse("social:researcher-follow", args=[owner.slug]),
         reverse("account_login"),
         reverse("account_signup"),
         reverse("account_reset_password"),
@@ -336,7 +335,7 @@ def test_an_owners_affiliation_survives_an_import_of_the_authors_record(client):
 
 @pytest.mark.django_db
 def test_a_staff_split_survives_a_reimport_of_the_changed_record(demo, tmp_path):
-    from profiles.services import researcher_split
+    from works.services import researcher_split
 
     entry = Authorship.objects.get(researcher=demo, work__title__startswith="LOGAN")
     other = researcher_split(researcher=demo, authorship_ids=[entry.pk], reason="namesake")

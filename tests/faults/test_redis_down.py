@@ -14,8 +14,9 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from bzpeer.celery import app
-from profiles import tasks
-from profiles.models import Follow, Notification, Researcher
+from profiles.models import Follow, Researcher
+from social import tasks
+from social.models import Notification
 from tests.claims.conftest import PASSWORD, make_person
 from tests.processes import queued_tasks
 
@@ -57,9 +58,9 @@ def test_a_signed_in_write_gets_a_503_page_and_writes_nothing_while_the_broker_i
     # Signing in works: the rate limits fail open while their counters are unreachable.
     response = client.post(reverse("account_login"), {"login": ana.email, "password": PASSWORD})
     assert response.status_code == 302
-    assert client.get(reverse("profiles:feed")).status_code == 200
+    assert client.get(reverse("social:feed")).status_code == 200
 
-    response = client.post(reverse("profiles:researcher-follow", args=[owned.slug]))
+    response = client.post(reverse("social:researcher-follow", args=[owned.slug]))
     assert response.status_code == 503
     html = response.content.decode()
     assert "Temporarily unavailable" in html and "Nothing was changed." in html
@@ -69,7 +70,7 @@ def test_a_signed_in_write_gets_a_503_page_and_writes_nothing_while_the_broker_i
 
     own_redis.start()
     cache._down_until = 0.0  # instead of waiting out the few seconds it skips Redis
-    response = client.post(reverse("profiles:researcher-follow", args=[owned.slug]))
+    response = client.post(reverse("social:researcher-follow", args=[owned.slug]))
     assert response.status_code == 302
     assert Follow.objects.filter(user=ana, researcher=owned).exists()
     cache.set("back", "yes")
@@ -91,7 +92,7 @@ def test_an_email_whose_task_could_not_be_queued_is_sent_by_the_periodic_sweep(
 
     with monkeypatch.context() as patch:
         patch.setattr(tasks.notification_email, "delay", broker_down)
-        response = client.post(reverse("profiles:researcher-follow", args=[owned.slug]))
+        response = client.post(reverse("social:researcher-follow", args=[owned.slug]))
     assert response.status_code == 302
     assert Follow.objects.filter(user=ana, researcher=owned).exists()
     note = Notification.objects.get(user=owned.owner)

@@ -14,8 +14,9 @@ from kombu import Exchange, Queue
 from bzpeer.celery import app
 from graph import tasks as graph_tasks
 from graph.models import GraphSlice
-from profiles import tasks as profile_tasks
-from profiles.models import Notification, Researcher
+from profiles.models import Researcher
+from social import tasks as social_tasks
+from social.models import Notification
 from tests.conftest import DEMO_FEED, run_command
 from tests.factories import UserFactory
 from tests.processes import (
@@ -170,7 +171,7 @@ def test_an_email_whose_send_was_killed_is_sent_once_by_the_next_worker():
                 "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
             }
             first = start_worker(queue, **env)
-            publish(broker.url, profile_tasks.notification_email, [note.pk], queue)
+            publish(broker.url, social_tasks.notification_email, [note.pk], queue)
             assert smtp.stalled.wait(30), "the worker never sent the email"
             taken_by = time.monotonic()
             kill(first)

@@ -111,7 +111,7 @@ def test_graph_json_serves_the_slice_and_caches_it(client, demo, django_assert_m
 
 @pytest.mark.django_db
 def test_the_explorer_has_its_own_address_and_reads_without_javascript(client, demo):
-    url = reverse("profiles:researcher-graph", args=[demo.slug])
+    url = reverse("pages:researcher-graph", args=[demo.slug])
     assert url == "/researchers/timothy-lillicrap/graph/"
     html = client.get(url).content.decode()
     assert 'id="explorer"' in html
@@ -146,7 +146,7 @@ def test_no_page_computes_a_graph(client, demo, monkeypatch):
     for url in [
         "/",
         demo.get_absolute_url(),
-        reverse("profiles:researcher-graph", args=[demo.slug]),
+        reverse("pages:researcher-graph", args=[demo.slug]),
         reverse("graph:graph-json", args=[demo.slug]),
         reverse("graph:graph-section", args=[demo.slug]),
         "/researchers/jimmy-ba/",

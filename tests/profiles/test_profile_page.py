@@ -6,8 +6,8 @@ from django.db import connection
 from django.urls import reverse
 
 from profiles.models import Researcher
-from profiles.services import researcher_refresh_stats
 from tests.factories import AuthorshipFactory, ResearcherFactory, WorkFactory
+from trust.services import researcher_refresh_stats
 from works.models import Authorship, Work, WorkIdentifier
 
 MAX_ANONYMOUS_QUERIES = 8

@@ -1,7 +1,8 @@
 import pytest
 
 from profiles.models import Researcher
-from profiles.services import follow_create, researcher_refresh_stats, unique_slugs
+from profiles.services import unique_slugs
+from social.services import follow_create
 from tests.factories import (
     AuthorshipFactory,
     ResearcherFactory,
@@ -9,6 +10,7 @@ from tests.factories import (
     UserFactory,
     WorkFactory,
 )
+from trust.services import researcher_refresh_stats
 
 
 def coauthored(*researchers, extra_authors=0):
@@ -93,7 +95,7 @@ def test_follows_move_the_stored_count():
 
 @pytest.mark.django_db
 def test_the_periodic_task_catches_up_stale_counts():
-    from profiles.tasks import researchers_refresh_stale
+    from trust.tasks import researchers_refresh_stale
 
     me = ResearcherFactory()
     coauthored(me)

@@ -5,10 +5,11 @@ from django.urls import reverse
 
 from claims.models import Claim, Report
 from claims.services import claim_approve, claim_submit, report_decide
-from profiles.models import Follow, Researcher, TrustHistory, User
-from profiles.services import follow_create
-from profiles.tasks import researchers_refresh_stale
+from profiles.models import Follow, Researcher, User
+from social.services import follow_create
 from tests.claims.conftest import make_person
+from trust.models import TrustHistory
+from trust.tasks import researchers_refresh_stale
 
 
 def score(researcher) -> int:
@@ -82,7 +83,7 @@ def test_an_upheld_report_lowers_the_score_and_a_dismissed_one_does_not(
 
 @pytest.mark.django_db
 def test_the_explanation_page(client, demo, django_assert_max_num_queries):
-    url = reverse("profiles:researcher-trust", args=[demo.slug])
+    url = reverse("trust:researcher-trust", args=[demo.slug])
     with django_assert_max_num_queries(5):
         response = client.get(url)
     html = response.content.decode()
@@ -112,7 +113,7 @@ def test_the_explanation_page_shows_no_private_evidence(client, demo):
     claim_approve(
         claim=claim, staff=make_person("staff@example.org", "Staff", staff=True), reason="Checked."
     )
-    html = client.get(reverse("profiles:researcher-trust", args=[demo.slug])).content.decode()
+    html = client.get(reverse("trust:researcher-trust", args=[demo.slug])).content.decode()
     assert "approved by staff" in html and "Links and a statement" in html
     for private in ("tim@uni.example.org", "private.example.org", "Secret statement"):
         assert private not in html
@@ -128,7 +129,7 @@ def test_unverified_followers_never_buy_more_than_a_point(demo):
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from profiles.services import researcher_refresh_stats
+    from trust.services import researcher_refresh_stats
 
     @settings(
         max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from profiles.models import Researcher
-from profiles.services import invitation_send
+from social.services import invitation_send
 from tests.claims.conftest import make_person
 
 

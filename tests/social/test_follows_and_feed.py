@@ -5,8 +5,9 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
-from profiles.models import Notification, Researcher
-from profiles.services import follow_create, follow_delete
+from profiles.models import Researcher
+from social.models import Notification
+from social.services import follow_create, follow_delete
 from tests.conftest import run_command
 from tests.factories import ResearcherFactory, UserFactory
 
@@ -54,8 +55,8 @@ def test_following_and_followers_pages(client, people):
     ana, demo = people["ana"], people["demo"]
     follow_create(user=ana, researcher=demo)
     client.force_login(ana)
-    assert "Timothy Lillicrap" in client.get(reverse("profiles:following")).content.decode()
-    followers = reverse("profiles:researcher-followers", args=[demo.slug])
+    assert "Timothy Lillicrap" in client.get(reverse("social:following")).content.decode()
+    followers = reverse("social:researcher-followers", args=[demo.slug])
     assert client.get(followers).status_code == 403  # only the owner sees who follows
     client.force_login(people["tim"])
     html = client.get(followers).content.decode()
@@ -66,9 +67,9 @@ def test_following_and_followers_pages(client, people):
 def test_the_feed_has_the_followed_researchers_work_newest_first(client, people, tmp_path):
     ana, hafner = people["ana"], people["hafner"]
     client.force_login(ana)
-    assert "Nothing yet" in client.get(reverse("profiles:feed")).content.decode()
+    assert "Nothing yet" in client.get(reverse("social:feed")).content.decode()
     follow_create(user=ana, researcher=hafner)
-    titles = [w.title for w in client.get(reverse("profiles:feed")).context["page"].object_list]
+    titles = [w.title for w in client.get(reverse("social:feed")).context["page"].object_list]
     assert titles == [
         "Mastering Atari with Discrete World Models",
         "Dream to Control: Learning Behaviors by Latent Imagination",
@@ -80,10 +81,10 @@ def test_the_feed_has_the_followed_researchers_work_newest_first(client, people,
         "journal={Test Journal}, year={2026}, month={jan}}"
     )
     assert run_command("import_bibtex", path)[0] == 0
-    page = client.get(reverse("profiles:feed")).context["page"]
+    page = client.get(reverse("social:feed")).context["page"]
     assert page.object_list[0].title == "A new world model"
 
 
 @pytest.mark.django_db
 def test_the_feed_needs_a_login(client):
-    assert client.get(reverse("profiles:feed")).status_code == 302
+    assert client.get(reverse("social:feed")).status_code == 302

@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from claims.models import Claim, Report
 from claims.services import claim_submit
-from profiles.emails import unsubscribe_url
-from profiles.models import Follow, Invitation, Message, NotificationSettings, Researcher, User
-from profiles.services import invitation_accept, message_send
+from profiles.models import Follow, Researcher, User
+from social.emails import unsubscribe_url
+from social.models import Invitation, Message, NotificationSettings
+from social.services import invitation_accept, message_send
 from tests.claims.conftest import make_person, sign_in
 from tests.social.conftest import invite
 
@@ -22,7 +23,7 @@ NUL = "bad\x00text"
 
 
 def act(client, invitation, action, **data):
-    url = reverse("profiles:conversation-act", args=[invitation.public_id, action])
+    url = reverse("social:conversation-act", args=[invitation.public_id, action])
     return client.post(url, data, follow=True)
 
 
@@ -30,7 +31,7 @@ def act(client, invitation, action, **data):
 def test_a_line_break_in_an_invitation_subject_is_refused_clearly(client, people):
     client.force_login(people["ana"])
     response = client.post(
-        reverse("profiles:invite", args=[people["hafner"].slug]),
+        reverse("social:invite", args=[people["hafner"].slug]),
         {"subject": "Hello\r\nBcc: everyone@example.org", "message": "Shall we?"},
     )
     assert response.status_code == 200
@@ -134,7 +135,7 @@ def test_owner_edits_refuse_control_characters(client, people):
     assert "Write this on one line" in response.content.decode()
     assert Researcher.objects.get(pk=people["demo"].pk).summary == ""
     response = client.post(
-        reverse("profiles:work-add", args=[people["demo"].slug]), {"identifier": NUL}, follow=True
+        reverse("works:work-add", args=[people["demo"].slug]), {"identifier": NUL}, follow=True
     )
     assert "Null characters are not allowed" in response.content.decode()
 
@@ -180,7 +181,7 @@ def test_an_unsubscribe_link_expires(client, people):
 def test_a_script_following_and_writing_fast_is_stopped(client, people):
     client.force_login(people["ana"])
     slug = people["hafner"].slug
-    url = reverse("profiles:researcher-follow", args=[slug])
+    url = reverse("social:researcher-follow", args=[slug])
     for i in range(60):
         client.post(url, {"action": "unfollow" if i % 2 else "follow"})
     client.post(url)

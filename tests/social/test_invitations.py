@@ -8,13 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Report
-from profiles.models import Invitation, Message, Notification, Researcher
-from profiles.services import (
-    InvitationError,
-    invitation_accept,
-    invitation_decline,
-    message_send,
-)
+from profiles.models import Researcher
+from social.models import Invitation, Message, Notification
+from social.services import InvitationError, invitation_accept, invitation_decline, message_send
 from tests.claims.conftest import make_person
 from tests.conftest import staff_login
 from tests.factories import UserFactory
@@ -24,7 +20,7 @@ from works.models import Work
 
 def act(client, invitation, action, **data):
     return client.post(
-        reverse("profiles:conversation-act", args=[invitation.public_id, action]), data
+        reverse("social:conversation-act", args=[invitation.public_id, action]), data
     )
 
 
@@ -37,7 +33,7 @@ def test_invite_accept_and_talk(client, people, django_capture_on_commit_callbac
     assert "open to collaborate on world models" in page and "a few hours a month" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("profiles:invite", args=[hafner.slug]),
+            reverse("social:invite", args=[hafner.slug]),
             {"subject": "World models", "message": "Shall we?", "work": dreamer.pk},
         )
     invitation = Invitation.objects.get()
@@ -69,7 +65,7 @@ def test_nobody_is_invited_through_an_unclaimed_record(client, people):
     with pytest.raises(InvitationError, match="not claimed"):
         invite(people["ana"], jimmy)
     client.force_login(people["ana"])
-    html = client.get(reverse("profiles:invite", args=[jimmy.slug])).content.decode()
+    html = client.get(reverse("social:invite", args=[jimmy.slug])).content.decode()
     assert "nobody can be contacted through it" in html
 
 
@@ -186,6 +182,6 @@ def test_the_invitation_form_needs_its_csrf_token(people):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(people["ana"])
-    url = reverse("profiles:invite", args=[people["hafner"].slug])
+    url = reverse("social:invite", args=[people["hafner"].slug])
     assert client.post(url, {"subject": "x", "message": "y"}).status_code == 403
     assert not Invitation.objects.exists()

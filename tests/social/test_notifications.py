@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from profiles import tasks
-from profiles.models import Notification, NotificationSettings
-from profiles.services import follow_create
+from social import tasks
+from social.models import Notification, NotificationSettings
+from social.services import follow_create
 from tests.social.conftest import invite
 
 
@@ -18,7 +18,7 @@ def invite_hafner(people):
 def test_notifications_show_on_the_site_and_are_marked_read(client, people):
     invite_hafner(people)
     client.force_login(people["danijar"])
-    html = client.get(reverse("profiles:notifications")).content.decode()
+    html = client.get(reverse("social:notifications")).content.decode()
     assert "Ana Reader invites you to collaborate: World models" in html
     assert Notification.objects.get().read_at is not None
 
@@ -28,7 +28,7 @@ def test_each_person_chooses_which_emails_they_get(
     client, people, django_capture_on_commit_callbacks
 ):
     client.force_login(people["danijar"])
-    settings_url = reverse("profiles:email-settings")
+    settings_url = reverse("social:email-settings")
     client.post(
         settings_url,
         {"new_follower": "on", "reply": "on", "claim_decision": "on", "weekly_digest": "on"},

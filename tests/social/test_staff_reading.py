@@ -3,8 +3,9 @@ passed two-factor authentication, and the admin quotes no unreported one."""
 
 import pytest
 
-from profiles.models import Invitation, Notification
-from profiles.services import invitation_accept, invitation_report, message_send
+from claims.services import conversation_report
+from social.models import Invitation, Notification
+from social.services import invitation_accept, message_send
 from tests.claims.conftest import make_person
 from tests.conftest import staff_login
 from tests.social.conftest import invite
@@ -15,7 +16,7 @@ def test_reported_conversations_are_read_by_staff_only_after_two_factor(client, 
     invitation = invite(people["ana"], people["hafner"])
     invitation_accept(invitation=invitation, user=people["danijar"])
     message_send(invitation=invitation, user=people["ana"], body="Private words.")
-    invitation_report(invitation=invitation, user=people["danijar"], reason="Spam.")
+    conversation_report(invitation=invitation, user=people["danijar"], reason="Spam.")
     staff = make_person("staff@example.org", "Staff", staff=True)
     client.force_login(staff)
     assert client.get(invitation.get_absolute_url()).status_code == 404
@@ -33,11 +34,11 @@ def test_the_admin_shows_no_private_message_of_an_unreported_conversation(client
     type(superuser).objects.filter(pk=superuser.pk).update(is_superuser=True)
     staff_login(client, superuser)
     for model in ("notification", "invitation", "message"):
-        page = client.get(f"/admin/profiles/{model}/").content.decode()
+        page = client.get(f"/admin/social/{model}/").content.decode()
         assert "Secret plans" not in page and "My private reply" not in page, model
         assert "World models" not in page, model
     notification = Notification.objects.filter(kind="invitation").get()
-    assert client.get(f"/admin/profiles/notification/{notification.pk}/change/").status_code == 302
+    assert client.get(f"/admin/social/notification/{notification.pk}/change/").status_code == 302
 
     Invitation.objects.filter(pk=invitation.pk).update(reported=True)
-    assert "World models" in client.get("/admin/profiles/invitation/").content.decode()
+    assert "World models" in client.get("/admin/social/invitation/").content.decode()

@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Claim
-from profiles.models import Follow, Invitation, Researcher, User
-from profiles.services import follow_create, invitation_accept, message_send
+from profiles.models import Follow, Researcher, User
+from social.models import Invitation
+from social.services import follow_create, invitation_accept, message_send
 from tests.claims.conftest import sign_in
 from tests.social.conftest import invite
 
@@ -19,7 +20,7 @@ def test_a_person_downloads_everything_they_added(client, people):
     message_send(invitation=invitation, user=ana, body="My words.")
     message_send(invitation=invitation, user=people["danijar"], body="His words.")
     client.force_login(ana)
-    response = client.get(reverse("profiles:your-data-json"))
+    response = client.get(reverse("pages:your-data-json"))
     assert response["Content-Disposition"] == 'attachment; filename="bzpeer-my-data.json"'
     data = json.loads(response.content)
     assert data["account"]["email"] == "ana@example.org"
@@ -36,7 +37,7 @@ def test_deleting_an_account_keeps_the_public_record(client, people):
     follow_create(user=danijar, researcher=people["demo"])
     Claim.objects.create(researcher=people["hafner"], claimant=danijar, status="approved", level=2)
     sign_in(client, danijar)
-    response = client.post(reverse("profiles:account-delete"), {"confirm": "delete"})
+    response = client.post(reverse("pages:account-delete"), {"confirm": "delete"})
     assert response.status_code == 302
     assert not User.objects.filter(email="danijar@example.org").exists()
     hafner = Researcher.objects.get(slug="danijar-hafner")
@@ -50,6 +51,6 @@ def test_deleting_an_account_keeps_the_public_record(client, people):
 @pytest.mark.django_db
 def test_deleting_needs_the_password_again(client, people):
     client.force_login(people["ana"])
-    response = client.post(reverse("profiles:account-delete"), {"confirm": "delete"})
+    response = client.post(reverse("pages:account-delete"), {"confirm": "delete"})
     assert response.url.startswith(reverse("account_reauthenticate"))
     assert User.objects.filter(pk=people["ana"].pk).exists()

@@ -31,7 +31,7 @@ COLUMNS = (
     "institution_id",
     "affiliation_set_by_owner",
 )
-_LOAD_SQL = f"SELECT {', '.join(COLUMNS)} FROM profiles_researcher "  # noqa: S608 (fixed)
+_LOAD_SQL = f"SELECT {', '.join(COLUMNS)} FROM {Researcher._meta.db_table} "  # noqa: S608
 
 
 class Known:

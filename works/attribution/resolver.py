@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bzpeer.lib.bulk import bulk_update_rows, insert_models
 from bzpeer.lib.names import name_key, name_keys, names_compatible, parse_name
 from profiles.models import Researcher
-from profiles.services import researcher_merge, unique_slugs
+from profiles.services import unique_slugs
 from works.attribution import rules
 from works.attribution.index import (
     COLUMNS,
@@ -22,6 +22,7 @@ from works.attribution.index import (
 )
 from works.attribution.journal import Journal
 from works.attribution.rules import MAX_EVIDENCE_AUTHORS, Decision, Rule, conflicts
+from works.services import researcher_merge
 from works.sources.records import AuthorRecord, ResearcherRecord
 
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from django.db import connection
 
+from profiles.models import Researcher
 from works.attribution.resolver import Resolver
 from works.importing.matching import WorkPlan
 from works.importing.persist import AuthorshipRow
@@ -91,7 +92,7 @@ def set_missing_affiliations(
     if updates:
         with connection.cursor() as cursor:
             cursor.execute(
-                "UPDATE profiles_researcher r SET institution_id = v.institution_id "
+                f"UPDATE {Researcher._meta.db_table} r SET institution_id = v.institution_id "  # noqa: S608
                 "FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, institution_id) "
                 "WHERE r.id = v.id AND r.institution_id IS NULL",
                 [list(updates), list(updates.values())],

@@ -11,9 +11,10 @@ from typing import TypedDict
 from django.db import connection
 
 from bzpeer.lib.names import parse_name, title_key
+from profiles.models import Researcher
 from works.attribution.resolver import Entry
 from works.importing.merge import takes_byline, takes_metadata
-from works.models import Work, WorkIdentifier
+from works.models import Authorship, Work, WorkIdentifier
 from works.sources.records import WorkRecord
 
 # A preprint and its published version may be a few years apart; two records of one
@@ -42,7 +43,7 @@ def _works_by_identifier(records: list[WorkRecord]) -> dict[tuple[str, str], int
     with connection.cursor() as cursor:
         for scheme, values in by_scheme.items():
             cursor.execute(
-                "SELECT value, work_id FROM works_workidentifier "
+                f"SELECT value, work_id FROM {WorkIdentifier._meta.db_table} "  # noqa: S608
                 "WHERE scheme = %s AND value = ANY(%s)",
                 [scheme, sorted(values)],
             )
@@ -61,14 +62,14 @@ def _first_family(record: WorkRecord) -> str:
     return _family(record.authors[0].display_name) if record.authors else ""
 
 
-_TITLE_SQL = """
+_TITLE_SQL = f"""
 SELECT DISTINCT ON (w.id) w.id, w.title_key, w.publication_year, w.kind, r.display_name
-FROM works_work w
-LEFT JOIN works_authorship a ON a.work_id = w.id
-LEFT JOIN profiles_researcher r ON r.id = a.researcher_id
+FROM {Work._meta.db_table} w
+LEFT JOIN {Authorship._meta.db_table} a ON a.work_id = w.id
+LEFT JOIN {Researcher._meta.db_table} r ON r.id = a.researcher_id
 WHERE w.title_key = ANY(%s)
 ORDER BY w.id, a.position
-"""
+"""  # noqa: S608 (the models' tables)
 
 
 class _Candidate(TypedDict):

@@ -26,7 +26,7 @@ def stored_hashes(records: list[Record]) -> dict[tuple[str, str], str]:
     with connection.cursor() as cursor:
         for source, ids in by_source.items():
             cursor.execute(
-                "SELECT external_id, content_hash FROM works_sourcerecord "
+                f"SELECT external_id, content_hash FROM {SourceRecord._meta.db_table} "  # noqa: S608
                 "WHERE source = %s AND external_id = ANY(%s)",
                 [source, ids],
             )
@@ -84,7 +84,7 @@ def remember_sources(rows: list[tuple[Record, int | None, int | None]], now: dat
     if seen:
         with connection.cursor() as cursor:
             cursor.executemany(
-                "UPDATE works_sourcerecord SET content_hash = %s, work_id = %s, "
+                f"UPDATE {SourceRecord._meta.db_table} SET content_hash = %s, work_id = %s, "  # noqa: S608
                 "researcher_id = %s, summary = %s, imported_at = %s "
                 "WHERE source = %s AND external_id = %s",
                 [

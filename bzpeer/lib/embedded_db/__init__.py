@@ -10,6 +10,9 @@ import threading
 import warnings
 from pathlib import Path
 
+import psycopg
+from psycopg import sql
+
 logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
@@ -36,9 +39,6 @@ def ensure_server(folder: Path, database: str) -> tuple[str, int]:
 
 
 def _create_database(socket_dir: str, port: int, database: str) -> None:
-    import psycopg
-    from psycopg import sql
-
     with psycopg.connect(
         host=socket_dir, port=port, user="postgres", dbname="postgres", autocommit=True
     ) as conn:

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from bzpeer.lib.benchmark import throwaway_database
 from bzpeer.lib.bulk import may_skip_row_triggers
 from works.importer import refresh_stale, run_import
+from works.models import Authorship, Work
 from works.sources import openalex
 
 
@@ -24,8 +25,6 @@ class Command(BaseCommand):
             self._run(file)
 
     def _run(self, file: Path) -> None:
-        from works.models import Authorship, Work
-
         quiet = lambda message: None  # noqa: E731
         started = time.monotonic()
         summary = run_import([file], openalex.read, quiet, refresh=False)

@@ -1,0 +1,74 @@
+"""The profiles app's pages: a record's owner editing it, look-ups by ORCID iD or OpenAlex
+ID, and a person's account name."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from bzpeer.lib.identifiers import normalize_openalex_id, normalize_orcid
+from profiles.forms import AccountForm, AddWorkForm, ResearcherEditForm
+from profiles.models import Researcher
+from profiles.services import account_rename, check_owner, researcher_update
+
+
+def researcher_by_orcid(request, orcid):
+    normalized = normalize_orcid(orcid)
+    if not normalized:
+        raise Http404("Not an ORCID iD.")
+    return redirect(get_object_or_404(Researcher, orcid=normalized))
+
+
+def researcher_by_openalex(request, openalex_id):
+    normalized = normalize_openalex_id(openalex_id, "A")
+    if not normalized:
+        raise Http404("Not an OpenAlex author ID.")
+    return redirect(get_object_or_404(Researcher, openalex_id=normalized))
+
+
+def get_researcher_for_owner(user, slug) -> Researcher:
+    """The record if it exists (else 404) and is this person's (else PermissionDenied)."""
+    researcher = get_object_or_404(Researcher.objects.select_related("institution"), slug=slug)
+    check_owner(researcher, user)
+    return researcher
+
+
+@login_required
+def researcher_edit(request, slug):
+    researcher = get_researcher_for_owner(request.user, slug)
+    imported = researcher.institution_id and not researcher.affiliation_set_by_owner
+    form = ResearcherEditForm(
+        request.POST or None,
+        initial={
+            "summary": researcher.summary,
+            "affiliation": researcher.institution.name if researcher.institution else "",
+            "open_to_collaborate": researcher.open_to_collaborate,
+            "collaboration_topics": researcher.collaboration_topics,
+            "collaboration_capacity": researcher.collaboration_capacity,
+        },
+    )
+    if imported:
+        form.fields["affiliation"].disabled = True
+        form.fields["affiliation"].help_text = "Imported from the sources."
+    add_form = AddWorkForm()
+    if request.method == "POST" and form.is_valid():
+        researcher_update(researcher=researcher, user=request.user, **form.cleaned_data)
+        messages.success(request, "Saved.")
+        return redirect(researcher)
+    context = {
+        "researcher": researcher,
+        "form": form,
+        "add_form": add_form,
+        "my_other_records": Researcher.objects.filter(owner=request.user).exclude(pk=researcher.pk),
+    }
+    return render(request, "profiles/researcher_edit.html", context)
+
+
+@login_required
+def account(request):
+    form = AccountForm(request.POST or None, initial={"name": request.user.name})
+    if request.method == "POST" and form.is_valid():
+        account_rename(user=request.user, name=form.cleaned_data["name"])
+        messages.success(request, "Saved.")
+        return redirect("profiles:account")
+    return render(request, "profiles/account.html", {"form": form})
