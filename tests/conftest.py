@@ -5,6 +5,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+# Fixtures shared by every folder: the people of the tests (accounts, sign-in, the local ORCID).
+pytest_plugins = ["tests.people"]
+
 FIXTURES = Path(__file__).parent / "fixtures"
 DEMO_FEED = Path(__file__).parent.parent / "works" / "demo" / "lillicrap.atom.xml"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

@@ -9,8 +9,8 @@ from django.urls import reverse
 from claims.models import Claim
 from claims.services import claim_submit
 from profiles.models import Researcher
-from tests.claims.conftest import PASSWORD, make_person
 from tests.conftest import staff_login, totp_code
+from tests.people import PASSWORD, make_person
 
 
 def other_claim(researcher) -> Claim:

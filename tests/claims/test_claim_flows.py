@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from claims.models import Claim, ClaimEvent
 from profiles.models import Researcher
-from tests.claims.conftest import PRIEM, make_person, orcid_sign_in, sign_in
 from tests.conftest import staff_login
 from tests.orcid_server import Person
+from tests.people import PRIEM, make_person, orcid_sign_in, sign_in
 
 
 def claim_url(researcher):

@@ -7,9 +7,9 @@ from django.urls import reverse
 from claims.models import Claim, Report
 from claims.services import claim_approve, claim_submit
 from profiles.models import Researcher
-from tests.claims.conftest import make_person, sign_in
 from tests.conftest import DEMO_FEED, run_command, staff_login
 from tests.factories import AuthorshipFactory, ResearcherFactory, WorkFactory
+from tests.people import make_person, sign_in
 from trust.services import researcher_refresh_stats
 from works.models import Authorship, Work, WorkAddition
 from works.services import work_addition_decide

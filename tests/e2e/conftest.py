@@ -2,7 +2,9 @@ import os
 
 import pytest
 
-from tests.conftest import need
+from profiles.models import Institution
+from tests.conftest import FIXTURES, need, run_command
+from tests.people import PASSWORD
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -130,7 +132,7 @@ def reader_and_collaborator(pending_site):
     from django.utils import timezone
 
     from profiles.models import Researcher
-    from tests.claims.conftest import make_person
+    from tests.people import make_person
 
     ana = make_person("ana@example.org", "Ana Reader")
     type(ana).objects.filter(pk=ana.pk).update(date_joined=timezone.now() - timedelta(days=10))
@@ -151,3 +153,26 @@ def wait_until(page, expression: str, timeout: float = 10.0) -> None:
     while not page.evaluate(f"!!({expression})"):
         assert time.monotonic() < deadline, f"timed out waiting for {expression}"
         page.wait_for_timeout(100)
+
+
+@pytest.fixture
+def priem_site(live_server, transactional_db):
+    assert (
+        run_command(
+            "import_openalex", FIXTURES / "W2741809807.json", FIXTURES / "A5023888391.json"
+        )[0]
+        == 0
+    )
+    Institution.objects.filter(name="OurResearch").update(email_domains=["ourresearch.org"])
+    return live_server
+
+
+def log_in(browser, base, email):
+    page = browser.new_context().new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(f"{base}/")
+    return page

@@ -1,26 +1,11 @@
 import re
 
-import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 
-from profiles.models import Institution
-from tests.conftest import FIXTURES, run_command, totp_code
+from tests.conftest import totp_code
 from tests.factories import UserFactory
-
-PASSWORD = "a long and unusual passphrase"
-
-
-@pytest.fixture
-def priem_site(live_server, transactional_db):
-    assert (
-        run_command(
-            "import_openalex", FIXTURES / "W2741809807.json", FIXTURES / "A5023888391.json"
-        )[0]
-        == 0
-    )
-    Institution.objects.filter(name="OurResearch").update(email_domains=["ourresearch.org"])
-    return live_server
+from tests.people import PASSWORD
 
 
 def test_sign_up_verify_claim_by_email_and_staff_approve(browser, priem_site):

@@ -9,22 +9,17 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from graph.services import slice_build
 from profiles.models import Researcher
-from tests.claims.conftest import (
+from tests.conftest import totp_code
+from tests.e2e.conftest import log_in, wait_until
+from tests.people import (
     PASSWORD,
     PRIEM,
-    fake_orcid,  # noqa: F401 (a fixture)
     make_person,
 )
-from tests.conftest import totp_code
-from tests.e2e.conftest import wait_until
-from tests.e2e.test_claim_browser import (
-    priem_site,  # noqa: F401 (a fixture)
-)
-from tests.e2e.test_social_browser import log_in
 
 
 @pytest.fixture
-def orcid_in_policy(settings, fake_orcid):  # noqa: F811 (the fixture)
+def orcid_in_policy(settings, fake_orcid):
     """The local ORCID is let in as the settings let in the real one."""
     policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
     policy["DIRECTIVES"]["form-action"] = ["'self'", fake_orcid.url]
@@ -93,7 +88,7 @@ def test_the_profile_and_the_graph_explorer_raise_no_violation(csp_browser, pend
 
 def test_the_claim_flow_raises_no_violation(
     csp_browser,
-    priem_site,  # noqa: F811 (the fixture)
+    priem_site,
     orcid_in_policy,
 ):
     base = priem_site.url

@@ -1,16 +1,5 @@
-from tests.claims.conftest import PASSWORD
 from tests.conftest import run_command
-
-
-def log_in(browser, base, email):
-    page = browser.new_context().new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{base}/")
-    return page
+from tests.e2e.conftest import log_in
 
 
 def test_follow_see_new_work_invite_accept_and_talk(

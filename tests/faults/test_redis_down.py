@@ -17,7 +17,7 @@ from bzpeer.celery import app
 from profiles.models import Follow, Researcher
 from social import tasks
 from social.models import Notification
-from tests.claims.conftest import PASSWORD, make_person
+from tests.people import PASSWORD, make_person
 from tests.processes import queued_tasks
 
 

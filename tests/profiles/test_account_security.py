@@ -7,9 +7,9 @@ import pytest
 from allauth.mfa.utils import decrypt
 from django.urls import reverse
 
-from tests.claims.conftest import PASSWORD, make_person
 from tests.conftest import staff_login, totp_code
 from tests.factories import UserFactory
+from tests.people import PASSWORD, make_person
 
 
 def emailed_login_code(email: str) -> str:

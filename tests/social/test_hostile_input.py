@@ -16,8 +16,7 @@ from profiles.models import Follow, Researcher, User
 from social.emails import unsubscribe_url
 from social.models import Invitation, Message, NotificationSettings
 from social.services import invitation_accept, message_send
-from tests.claims.conftest import make_person, sign_in
-from tests.social.conftest import invite
+from tests.people import invite, make_person, sign_in
 
 NUL = "bad\x00text"
 

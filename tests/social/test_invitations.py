@@ -11,10 +11,9 @@ from claims.models import Report
 from profiles.models import Researcher
 from social.models import Invitation, Message, Notification
 from social.services import InvitationError, invitation_accept, invitation_decline, message_send
-from tests.claims.conftest import make_person
 from tests.conftest import staff_login
 from tests.factories import UserFactory
-from tests.social.conftest import invite
+from tests.people import invite, make_person
 from works.models import Work
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from social import tasks
 from social.models import Notification, NotificationSettings
 from social.services import follow_create
-from tests.social.conftest import invite
+from tests.people import invite
 
 
 def invite_hafner(people):

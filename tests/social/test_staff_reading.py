@@ -6,9 +6,8 @@ import pytest
 from claims.services import conversation_report
 from social.models import Invitation, Notification
 from social.services import invitation_accept, message_send
-from tests.claims.conftest import make_person
 from tests.conftest import staff_login
-from tests.social.conftest import invite
+from tests.people import invite, make_person
 
 
 @pytest.mark.django_db

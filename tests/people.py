@@ -1,12 +1,19 @@
+"""The people tests share: accounts made as sign-up makes them, signing in through the real
+forms, the local ORCID, Jason Priem's real record, and the demo record's cast (``people``).
+Its fixtures are registered for every test by tests/conftest.py."""
+
 import re
+from datetime import timedelta
 from urllib.parse import urlparse
 
 import pytest
 import requests
 from allauth.account.models import EmailAddress
 from django.urls import reverse
+from django.utils import timezone
 
 from profiles.models import Institution, Researcher
+from social.services import invitation_send
 from tests.conftest import FIXTURES, run_command
 from tests.factories import UserFactory
 from tests.orcid_server import FakeOrcid, Person
@@ -71,3 +78,35 @@ def orcid_sign_in(client, fake, person: Person, next_url: str):
 
 def outbox_link(message) -> str:
     return re.search(r"https?://\S+", message.body).group(0)
+
+
+@pytest.fixture
+def people(demo):
+    """Tim owns the demo record; Danijar owns his, open to collaborate; Ana is a reader with
+    a week-old account."""
+    tim = make_person("tim@example.org", "Timothy Lillicrap")
+    danijar = make_person("danijar@example.org", "Danijar Hafner")
+    ana = make_person("ana@example.org", "Ana Reader")
+    type(ana).objects.filter(pk=ana.pk).update(date_joined=timezone.now() - timedelta(days=8))
+    ana.refresh_from_db()
+    Researcher.objects.filter(pk=demo.pk).update(owner=tim, claim_level=2)
+    Researcher.objects.filter(slug="danijar-hafner").update(
+        owner=danijar,
+        claim_level=2,
+        open_to_collaborate=True,
+        collaboration_topics="world models",
+        collaboration_capacity="a few hours a month",
+    )
+    return {
+        "tim": tim,
+        "danijar": danijar,
+        "ana": ana,
+        "demo": Researcher.objects.get(pk=demo.pk),
+        "hafner": Researcher.objects.get(slug="danijar-hafner"),
+    }
+
+
+def invite(sender, researcher, message="Shall we work on this?", **extra):
+    return invitation_send(
+        sender=sender, researcher=researcher, subject="World models", message=message, **extra
+    )

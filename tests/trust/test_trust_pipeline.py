@@ -7,7 +7,7 @@ from claims.models import Claim, Report
 from claims.services import claim_approve, claim_submit, report_decide
 from profiles.models import Follow, Researcher, User
 from social.services import follow_create
-from tests.claims.conftest import make_person
+from tests.people import make_person
 from trust.models import TrustHistory
 from trust.tasks import researchers_refresh_stale
 

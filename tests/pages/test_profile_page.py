@@ -8,6 +8,7 @@ from django.urls import reverse
 from profiles.models import Researcher
 from tests.factories import AuthorshipFactory, ResearcherFactory, WorkFactory
 from trust.services import researcher_refresh_stats
+from works.importer import analyze_tables
 from works.models import Authorship, Work, WorkIdentifier
 
 MAX_ANONYMOUS_QUERIES = 8
@@ -152,6 +153,7 @@ def make_big_researcher(works: int, coauthors: int) -> Researcher:
                 )
             )
     Authorship.objects.bulk_create(rows)
+    analyze_tables()  # as an import of this size does: the planner then knows the tables
     researcher_refresh_stats(researcher_ids=[researcher.id])
     researcher.refresh_from_db()
     return researcher

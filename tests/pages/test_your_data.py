@@ -7,8 +7,7 @@ from claims.models import Claim
 from profiles.models import Follow, Researcher, User
 from social.models import Invitation
 from social.services import follow_create, invitation_accept, message_send
-from tests.claims.conftest import sign_in
-from tests.social.conftest import invite
+from tests.people import invite, sign_in
 
 
 @pytest.mark.django_db
