@@ -260,7 +260,9 @@ def report(request, slug):
 def conversation_report_view(request, public_id):
     """Either side of a conversation reports it to staff (who may then read it)."""
     try:
-        invitation = get_invitation_for_user(request.user, public_id)
+        invitation = get_invitation_for_user(
+            request.user, public_id, staff=is_staff_session(request)
+        )
     except (Invitation.DoesNotExist, ValueError) as exc:
         raise Http404("No such conversation.") from exc
     form = ReportReasonForm(request.POST)
