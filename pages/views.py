@@ -4,12 +4,15 @@ follow box, claim state), and a person's account data and its deletion."""
 import json
 
 from allauth.account.decorators import reauthentication_required
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from bzpeer.lib.pagination import (
@@ -20,8 +23,16 @@ from bzpeer.lib.pagination import (
 )
 from claims.models import Claim
 from pages.services import account_delete, account_export
+from profiles import linked_data
 from profiles.models import Follow, Researcher, SlugRedirect
 from works.models import Work
+from works.views import (
+    JSON_LD,
+    asked_for,
+    export_formats,
+    jsonld_response,
+    researcher_works_export,
+)
 
 
 def home(request):
@@ -35,12 +46,19 @@ def home(request):
 
 
 def researcher_detail(request, slug, explorer=False):
-    """The profile; with ``explorer`` (its /graph/ address) the graph explorer is open."""
+    """The profile; with ``explorer`` (its /graph/ address) the graph explorer is open. Its
+    works as citations, or the profile as JSON-LD, by content negotiation."""
+    wanted = asked_for(request)
+    if wanted and wanted != JSON_LD:
+        return researcher_works_export(request, slug, wanted)
     researcher = (
         Researcher.objects.select_related("institution", "graph_slice").filter(slug=slug).first()
     )
     if researcher is None:
         return _redirect_old_slug(slug)
+    jsonld = linked_data.profile_page(researcher, site_url=settings.SITE_URL)
+    if wanted == JSON_LD:
+        return jsonld_response(jsonld)
     works = Work.objects.by_researcher(researcher).listed()
     paginator = KnownCountPaginator(works, WORKS_PER_PAGE, count=researcher.works_count)
     page = page_or_last(paginator, request.GET.get("page"))
@@ -61,8 +79,12 @@ def researcher_detail(request, slug, explorer=False):
         "is_owner": researcher.is_owned_by(request.user),
         "graph_slice": getattr(researcher, "graph_slice", None),
         "explorer_open": explorer,
+        "jsonld": jsonld,
+        "export_formats": export_formats(),
     }
-    return render(request, "pages/researcher_detail.html", context)
+    response = render(request, "pages/researcher_detail.html", context)
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 def _redirect_old_slug(slug):
@@ -98,3 +120,18 @@ def account_delete_view(request):
     account_delete(user=user)
     messages.success(request, "Your account and everything you added are deleted.")
     return redirect("pages:home")
+
+
+def robots_txt(request):
+    """What crawlers may read: the public pages, not accounts, staff pages or the admin."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /account/",
+        "Disallow: /staff/",
+        "Disallow: /conversations/",
+        "Disallow: /notifications/",
+        f"Sitemap: {settings.SITE_URL}{reverse('pages:sitemap-index')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,33 +1,115 @@
-"""The works app's pages: a work, and a record's owner adding or hiding one of theirs."""
+"""The works app's pages: a work (also as BibTeX, RIS, CSL-JSON and JSON-LD), a researcher's
+works as citations, and a record's owner adding or hiding one of theirs."""
 
+import json
+from collections.abc import Iterable, Iterator
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from profiles.forms import AddWorkForm
+from profiles.models import Researcher
 from profiles.views import get_researcher_for_owner
+from works import citations
 from works.models import Authorship, SourceRecord, Work, WorkAddition
 from works.services import authorship_add, authorship_hide
 
 AUTHORS_SHOWN = 500
+EXPORT_CHUNK = 500
+
+# The citation formats, by file extension: their media type (also asked for in Accept).
+EXPORTS = {
+    "bib": "application/x-bibtex",
+    "ris": "application/x-research-info-systems",
+    "json": "application/vnd.citationstyles.csl+json",
+}
+EXPORT_LABELS = {"bib": "BibTeX", "ris": "RIS", "json": "CSL-JSON"}
+JSON_LD = "application/ld+json"
+_BY_TYPE = {media_type: ext for ext, media_type in EXPORTS.items()}
 
 
-def work_detail(request, public_id):
-    """A work with its full byline and where each of its records came from."""
-    work = get_object_or_404(
+def export_formats() -> list[tuple[str, tuple[str, str]]]:
+    """(extension, (media type, label)) of each format, for the pages' links."""
+    return [(ext, (EXPORTS[ext], EXPORT_LABELS[ext])) for ext in EXPORTS]
+
+
+def asked_for(request) -> str | None:
+    """The citation format (an EXPORTS key, or JSON_LD) the request's Accept header prefers
+    to the page, as doi.org answers; None for the page itself."""
+    preferred = request.get_preferred_type(["text/html", *EXPORTS.values(), JSON_LD])
+    if preferred in (None, "text/html"):
+        return None
+    return _BY_TYPE.get(preferred, JSON_LD)
+
+
+def _byline(limit: int | None = None) -> Prefetch:
+    authors = Authorship.objects.select_related("researcher").order_by("position")
+    return Prefetch("authorships", queryset=authors[:limit] if limit else authors, to_attr="byline")
+
+
+def export_response(items: Iterable[citations.Citable], ext: str, filename: str = ""):
+    """The works in one citation format; a file download when ``filename`` is given."""
+    if ext == "bib":
+        response = StreamingHttpResponse(citations.to_bibtex(items))
+    elif ext == "ris":
+        response = StreamingHttpResponse(citations.to_ris(chunk) for chunk in _chunks(items))
+    else:
+        response = StreamingHttpResponse(_json_array(citations.to_csl(i) for i in items))
+    response["Content-Type"] = f"{EXPORTS[ext]}; charset=utf-8"
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}.{ext}"'
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+def _chunks(items: Iterable[citations.Citable]) -> Iterator[list[citations.Citable]]:
+    chunk: list[citations.Citable] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == EXPORT_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _json_array(entries: Iterable[dict]) -> Iterator[str]:
+    yield "["
+    for n, entry in enumerate(entries):
+        yield ("," if n else "") + json.dumps(entry, ensure_ascii=False)
+    yield "]"
+
+
+def researcher_works_export(request, slug, ext):
+    """Every work on a researcher's public list, newest first, as BibTeX, RIS or CSL-JSON;
+    read in chunks, so a researcher with thousands of works costs a few queries a chunk."""
+    researcher = get_object_or_404(Researcher, slug=slug)
+    works = (
+        Work.objects.by_researcher(researcher)
+        .newest_first()
+        .select_related("venue")
+        .prefetch_related(_byline(), "identifiers")
+    )
+    items = (
+        citations.citable(w, site_url=settings.SITE_URL)
+        for w in works.iterator(chunk_size=EXPORT_CHUNK)
+    )
+    return export_response(items, ext, filename=f"{researcher.slug}-works")
+
+
+def _work(public_id, byline_limit: int | None):
+    return get_object_or_404(
         Work.objects.select_related("venue").prefetch_related(
             "identifiers",
             "topics",
-            Prefetch(
-                "authorships",
-                queryset=Authorship.objects.select_related("researcher").order_by("position")[
-                    :AUTHORS_SHOWN
-                ],
-                to_attr="byline",
-            ),
+            _byline(byline_limit),
             Prefetch(
                 "source_records",
                 queryset=SourceRecord.objects.order_by("source", "external_id"),
@@ -36,7 +118,41 @@ def work_detail(request, public_id):
         ),
         public_id=public_id,
     )
-    return render(request, "works/work_detail.html", {"work": work})
+
+
+def work_cite(request, public_id, ext):
+    """One work, with every author, as BibTeX, RIS or CSL-JSON."""
+    work = _work(public_id, byline_limit=None)
+    item = citations.citable(work, site_url=settings.SITE_URL)
+    return export_response([item], ext, filename=item.key)
+
+
+def work_detail(request, public_id):
+    """A work with its byline, where each of its records came from, and how to cite it; the
+    citation formats and JSON-LD by content negotiation."""
+    wanted = asked_for(request)
+    work = _work(public_id, byline_limit=None if wanted else AUTHORS_SHOWN)
+    item = citations.citable(work, site_url=settings.SITE_URL)
+    if wanted == JSON_LD:
+        return jsonld_response(citations.to_schema_org(item))
+    if wanted:
+        return export_response([item], wanted)
+    context = {
+        "work": work,
+        "citable": item,
+        "cited": {label: citations.formatted(item, s) for s, label in citations.STYLES.items()},
+        "jsonld": citations.to_schema_org(item),
+        "export_formats": export_formats(),
+    }
+    response = render(request, "works/work_detail.html", context)
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+def jsonld_response(data: dict) -> HttpResponse:
+    response = HttpResponse(json.dumps(data, ensure_ascii=False), content_type=JSON_LD)
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 @require_POST

@@ -100,30 +100,39 @@ class ParsedName:
         return f"{self.family}|{self.given[0][0] if self.given else ''}"
 
 
+def _split(text: str) -> tuple[str, str]:
+    """(given names, family name) of a name as written: "Family, Given" or "Given Family",
+    where the family name takes its particles ("van der Pol") and drops a suffix ("Jr.")."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) == 2 and parts[1].strip(".").casefold() in _SUFFIXES:
+        parts = [parts[0]]  # "First Last, Jr."
+    if len(parts) > 1:
+        return parts[-1], parts[0]
+    tokens = text.split()
+    while len(tokens) > 1 and tokens[-1].strip(".").casefold() in _SUFFIXES:
+        tokens.pop()
+    if not tokens:
+        return "", ""
+    start = len(tokens) - 1
+    while start > 1 and tokens[start - 1].casefold() in _PARTICLES:
+        start -= 1
+    return " ".join(tokens[:start]), " ".join(tokens[start:])
+
+
+def name_parts(name: str) -> tuple[str, str]:
+    """(given names, family name) as printed, for citations: ``"Timothy P. Lillicrap"`` and
+    ``"Lillicrap, Timothy P."`` give ``("Timothy P.", "Lillicrap")``."""
+    return _split(person_name(name))
+
+
 @lru_cache(maxsize=65536)
 def parse_name(name: str) -> ParsedName:
     """``"Lillicrap, Timothy P."``, ``"T. P. Lillicrap"`` and ``"Timothy Lillicrap"`` parse
     to the family name ``lillicrap`` with given names ``timothy p``, ``t p`` and ``timothy``."""
-    text = strip_accents(person_name(name)).casefold()
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) == 2 and parts[1].strip(".") in _SUFFIXES:
-        text, parts = parts[0], [parts[0]]  # "First Last, Jr."
-    if len(parts) > 1:
-        family_part, given_part = parts[0], parts[-1]
-        family = _words(family_part)
-        given = _words(given_part)
-    else:
-        tokens = text.split()
-        while len(tokens) > 1 and tokens[-1].strip(".") in _SUFFIXES:
-            tokens.pop()
-        if not tokens:
-            return ParsedName((), "")
-        start = len(tokens) - 1
-        while start > 1 and tokens[start - 1] in _PARTICLES:
-            start -= 1
-        family = _words(" ".join(tokens[start:]))
-        given = _words(" ".join(tokens[:start]))
-    return ParsedName(tuple(given), " ".join(family))
+    given, family = _split(strip_accents(person_name(name)).casefold())
+    if not family:
+        return ParsedName((), "")
+    return ParsedName(tuple(_words(given)), " ".join(_words(family)))
 
 
 def fits_any(name: str, names: Iterable[str], *, given_required: bool = False) -> bool:

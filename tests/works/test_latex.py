@@ -21,6 +21,8 @@ from works.sources.latex import latex_to_unicode, unescape_identifier
         (r"{\ae} {\AE} {\oe} {\OE} {\aa} {\AA} {\i}", "æ Æ œ Œ å Å ı"),
         (r"R\&D 50\% \$5 a\_b \#1", "R&D 50% $5 a_b #1"),
         ("pages 150--162, a---b, Dr.~No", "pages 150–162, a—b, Dr. No"),
+        # pylatexenc alone gives U+02C6 (a modifier letter) for the caret.
+        (r"x\textasciicircum{}2 and \textasciitilde{}", "x^2 and ~"),
         ("The {DNA} of {{FiLM}}", "The DNA of FiLM"),
         (r"\emph{Deep} $\beta$-VAE", "Deep β-VAE"),
         (r"``quoted'' and \textquoteright s", "“quoted” and ’s"),

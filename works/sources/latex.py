@@ -34,6 +34,8 @@ _TEXT_CONTEXT.add_context_category(
         MacroTextSpec("LaTeX", "LaTeX"),
         MacroTextSpec("TeX", "TeX"),
         MacroTextSpec("BibTeX", "BibTeX"),
+        # pylatexenc prints U+02C6, a modifier letter; in a field it is the caret itself.
+        MacroTextSpec("textasciicircum", "^"),
     ],
     specials=[SpecialsTextSpec("~", " ")],
 )
