@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.orcid",
     "allauth.mfa",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "template_partials",
     "django_htmx",
     "csp",
@@ -300,10 +302,45 @@ EMAIL_TIMEOUT = 30  # a mail server that hangs never holds a worker for ever
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="BZPEER <noreply@bzpeer.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The API (/api/v1/, README "API"): a session (with CSRF) or a personal access token.
 REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 20,
+    # The token first: a refused token answers 401 with WWW-Authenticate: Bearer.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "profiles.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["bzpeer.lib.api.TokenScope"],
+    "DEFAULT_PAGINATION_CLASS": "bzpeer.lib.api.CursorPage",
+    "DEFAULT_THROTTLE_CLASSES": ["bzpeer.lib.api.ClientThrottle", "bzpeer.lib.api.TokenThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "bzpeer.lib.api_schema.AutoSchema",
+    "EXCEPTION_HANDLER": "bzpeer.lib.api_errors.error_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests a minute: per client address without a token, per token with one.
+API_THROTTLE_RATES = {
+    "client": env.str("API_RATE_CLIENT", default="120/min"),
+    "token": env.str("API_RATE_TOKEN", default="600/min"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BZPEER API",
+    "DESCRIPTION": "Researchers, works, topics and institutions from open scholarly metadata, "
+    "and a signed-in person's follows, feed, notifications, invitations and claims.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "bzpeer.lib.api_schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "claims.models.Claim.Status",
+        "InvitationStatusEnum": "social.models.Invitation.Status",
+    },
 }
 
 LANGUAGE_CODE = "en"

@@ -3,11 +3,13 @@ from django.urls import include, path
 
 from bzpeer import views
 
+handler404 = "bzpeer.views.not_found"
 handler500 = "bzpeer.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("api/v1/", include("bzpeer.api")),
     path("", include("pages.urls")),
     path("", include("profiles.urls")),
     path("", include("works.urls")),

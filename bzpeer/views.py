@@ -6,9 +6,10 @@ import sys
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.defaults import page_not_found
 from django.views.defaults import server_error as django_server_error
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -76,3 +77,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if exc is not None and (response := outage_response(request, exc)) is not None:
         return response
     return django_server_error(request)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404: the API's error shape for /api/ addresses, the site's page for the others."""
+    if request.path.startswith("/api/"):
+        body = {"status": 404, "code": "not_found", "message": "Not found.", "errors": {}}
+        return JsonResponse(body, status=404)
+    return page_not_found(request, exception or Http404())

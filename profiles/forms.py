@@ -3,6 +3,8 @@
 from django import forms
 
 from bzpeer.lib.forms import LineField
+from profiles.models import ApiToken
+from profiles.services import TOKEN_DAYS
 
 
 class ResearcherEditForm(forms.Form):
@@ -33,4 +35,12 @@ class AccountForm(forms.Form):
         max_length=200,
         label="Your name",
         help_text="As you publish it. Others see it on your invitations and messages.",
+    )
+
+
+class ApiTokenForm(forms.Form):
+    name = LineField(max_length=100, label="What it is for", help_text="e.g. “Zotero sync”")
+    scope = forms.ChoiceField(choices=ApiToken.Scope.choices, initial=ApiToken.Scope.READ)
+    days = forms.TypedChoiceField(
+        choices=list(TOKEN_DAYS.items()), coerce=int, initial=90, label="Expires after"
     )

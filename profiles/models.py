@@ -6,6 +6,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from bzpeer.lib.names import name_key
 from bzpeer.lib.sources import source_labels
@@ -279,3 +280,40 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} follows {self.researcher}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        """Not revoked and not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    """A personal access token for the API. Only a hash of its secret is stored: the token is
+    shown once, when it is made. It never carries staff powers."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        WRITE = "read-write", "Read and write"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, unique=True, help_text="Shown to tell tokens apart.")
+    secret_hash = models.CharField(max_length=64, help_text="SHA-256 of the secret, in hex.")
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.READ)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE

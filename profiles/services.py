@@ -1,14 +1,19 @@
 """Writes of the profiles app: researcher records (their slugs, their owners' edits), the
 account's name, and asking for researchers' derived figures to be recomputed."""
 
+import hashlib
+import hmac
+import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from bzpeer.lib.names import strip_accents
-from profiles.models import Institution, Researcher, User
+from profiles.models import ApiToken, Institution, Researcher, User
 from profiles.signals import refresh_now, refresh_queued
 
 OWNERS_ONLY = "Only the researcher who claimed this record can change it."
@@ -143,3 +148,49 @@ def researcher_refresh_stale(*, progress=None, event: str = "") -> int:
     for _, answer in answers:
         done += answer if isinstance(answer, int) else 0
     return done
+
+
+TOKEN_PREFIX = "bzp"  # noqa: S105 (how a token starts, not a secret)
+TOKEN_DAYS = {30: "30 days", 90: "90 days", 365: "a year"}
+
+
+def token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str, scope: str, days: int) -> tuple[ApiToken, str]:
+    """A new personal access token; returns it and its text, which is never stored and so is
+    shown only now. ``days``: one of TOKEN_DAYS."""
+    if days not in TOKEN_DAYS:
+        raise ValueError("A token lasts 30, 90 or 365 days.")
+    prefix, secret = secrets.token_hex(4), secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=" ".join(name.split())[:100] or "API token",
+        prefix=prefix,
+        secret_hash=token_hash(secret),
+        scope=ApiToken.Scope(scope),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    return token, f"{TOKEN_PREFIX}_{prefix}_{secret}"
+
+
+def api_token_revoke(*, token: ApiToken, user: User) -> None:
+    """Revoke one of this person's tokens; revoking twice is a no-op."""
+    if token.user_id != user.pk:
+        raise PermissionDenied("That token is not yours.")
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def api_token_for(text: str) -> ApiToken | None:
+    """The active token this text is, or None: a wrong secret, a revoked or expired token
+    and a malformed text all read as no token."""
+    scheme, _, rest = text.partition("_")
+    prefix, _, secret = rest.partition("_")
+    if scheme != TOKEN_PREFIX or not prefix or not secret:
+        return None
+    token = ApiToken.objects.active().select_related("user").filter(prefix=prefix).first()
+    if token is None or not hmac.compare_digest(token.secret_hash, token_hash(secret)):
+        return None
+    return token

@@ -1,15 +1,23 @@
 """The profiles app's pages: a record's owner editing it, look-ups by ORCID iD or OpenAlex
-ID, and a person's account name."""
+ID, a person's account name and their API tokens."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from bzpeer.lib.identifiers import normalize_openalex_id, normalize_orcid
-from profiles.forms import AccountForm, AddWorkForm, ResearcherEditForm
-from profiles.models import Researcher
-from profiles.services import account_rename, check_owner, researcher_update
+from profiles.forms import AccountForm, AddWorkForm, ApiTokenForm, ResearcherEditForm
+from profiles.models import ApiToken, Researcher
+from profiles.services import (
+    account_rename,
+    api_token_create,
+    api_token_revoke,
+    check_owner,
+    researcher_update,
+)
 
 
 def researcher_by_orcid(request, orcid):
@@ -72,3 +80,26 @@ def account(request):
         messages.success(request, "Saved.")
         return redirect("profiles:account")
     return render(request, "profiles/account.html", {"form": form})
+
+
+@login_required
+@reauthentication_required(allow_get=True)
+def api_tokens(request):
+    """The person's API tokens: make one (its text is shown on this answer only), revoke one."""
+    form = ApiTokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and "revoke" in request.POST:
+        token = get_object_or_404(ApiToken, pk=_int(request.POST["revoke"]), user=request.user)
+        api_token_revoke(token=token, user=request.user)
+        messages.success(request, f"Revoked “{token.name}”.")
+        return redirect("profiles:api-tokens")
+    if request.method == "POST" and form.is_valid():
+        _, created = api_token_create(user=request.user, **form.cleaned_data)
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user)
+    context = {"form": form, "tokens": tokens, "created": created, "now": timezone.now()}
+    return render(request, "profiles/api_tokens.html", context)
+
+
+def _int(text: str) -> int:
+    return int(text) if text.isdigit() and len(text) < 18 else 0
