@@ -39,12 +39,13 @@ run: demo ## Set everything up and serve the site on http://127.0.0.1:8000
 test: install ## Run the whole suite on PostgreSQL (embedded unless DATABASE_URL is set)
 	$(PY) -m pytest --create-db $(PYTEST_ARGS)
 
-check: install ## Lint, type-check, check import contracts and missing migrations
+check: install ## Lint, type-check, check import contracts, missing migrations and the API schema
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 BENCH_ENV := DEBUG=0 SECRET_KEY=benchmark-only-not-a-secret-0123456789abcdefghijklmnop \
 	SITE_URL=http://127.0.0.1:8000 SECURE_SSL_REDIRECT=0

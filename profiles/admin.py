@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from bzpeer.lib.admin import ReadOnlyAdminMixin
-from profiles.models import Institution, ResearcherChange, SlugRedirect, User
+from profiles.models import ApiToken, Institution, ResearcherChange, SlugRedirect, User
+from profiles.services import api_token_revoke
 
 # The Researcher admin is the works app's (works.admin): its merges and splits move works.
 
@@ -45,3 +46,24 @@ class ResearcherChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Who holds which API token, for staff who look into misuse; only a hash of each secret
+    is stored. Revoking is the person's (account page) or, here, a staff action."""
+
+    list_display = ["name", "user", "prefix", "scope", "created_at", "expires_at", "last_used_at"]
+    list_filter = ["scope", "created_at", "revoked_at"]
+    search_fields = ["name", "prefix", "user__email"]
+    readonly_fields = [f.name for f in ApiToken._meta.fields]
+    actions = ["revoke"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and request.user.has_perm("profiles.change_apitoken")
+
+    @admin.action(description="Revoke the selected tokens", permissions=["change"])
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True).select_related("user"):
+            api_token_revoke(token=token, user=token.user)
+        self.message_user(request, "Revoked.")

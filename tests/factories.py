@@ -1,6 +1,7 @@
-from datetime import UTC
+from datetime import UTC, timedelta
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from bzpeer.lib.names import name_key, parse_name, title_key
@@ -266,3 +267,17 @@ class ReportFactory(DjangoModelFactory):
     researcher = factory.SubFactory(ResearcherFactory)
     kind = "not-me"
     message = "This is not me."
+
+
+class ApiTokenFactory(DjangoModelFactory):
+    """A token row; its text is unknown (only the hash is stored): to use one in a request,
+    make it with profiles.services.api_token_create."""
+
+    class Meta:
+        model = "profiles.ApiToken"
+
+    user = factory.SubFactory(UserFactory)
+    name = "Reference manager"
+    prefix = factory.Sequence(lambda n: f"{n:08x}")
+    secret_hash = factory.LazyFunction(lambda: "0" * 64)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))

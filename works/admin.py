@@ -143,6 +143,7 @@ class AttributionDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["rule", "source", "created_at"]
+    list_select_related = ["researcher", "other"]
     search_fields = ["printed_name", "external_id", "researcher__display_name", "detail"]
     raw_id_fields = ["researcher", "other"]
 

@@ -7,7 +7,7 @@ from profiles.models import Researcher
 from tests.conftest import staff_login
 from tests.factories import UserFactory, WorkFactory
 
-APP_LABELS = {"profiles", "works", "claims"}
+APP_LABELS = {"profiles", "works", "social", "trust", "claims"}
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from factory.django import DjangoModelFactory
 
 from tests import factories
 
-APPS = {"profiles", "works", "graph", "claims"}
+APPS = {"profiles", "works", "graph", "social", "trust", "claims"}
 
 
 def factory_models() -> dict[str, type[DjangoModelFactory]]:

@@ -208,3 +208,13 @@ def test_the_admin_raises_no_violation(csp_browser, pending_site):
             first.click()
             page.locator("#content-main form").wait_for()
             assert csp_browser.violations(page) == []
+
+
+def test_the_api_docs_render_from_the_sites_own_files_without_a_violation(
+    csp_browser, pending_site
+):
+    page = csp_browser.new_page()
+    page.goto(f"{pending_site.url}/api/v1/docs/")
+    page.locator(".swagger-ui .info .title").get_by_text("BZPEER API").wait_for()
+    page.get_by_text("/api/v1/researchers/{slug}/works/").first.wait_for()
+    assert csp_browser.violations(page) == []

@@ -19,6 +19,15 @@ from tests.processes import ROOT, PostgresServer, free_port, site_environment, s
 PAGES = ["/?q=lillicrap", "/readyz", "/researchers/nobody/"]
 # After PostgreSQL is back, every request succeeds within this.
 RECOVERY_SECONDS = 2
+# PostgreSQL stays down at least this long: longer than the pools' reconnect_timeout (two
+# seconds, bzpeer/settings.py), so requests also meet pools that have given up reconnecting.
+OUTAGE_SECONDS = 3
+# How many answers each phase needs (the clients cycle through PAGES), and how long the
+# site is watched once it has recovered.
+ANSWERS = 30
+WATCHED_AFTER_RECOVERY = 1
+# How often the test looks at the answers while it waits for them.
+POLL = 0.05
 
 
 @dataclass
@@ -70,6 +79,21 @@ class Load:
 
 
 @pytest.fixture
+def static_root(tmp_path):
+    """As a deployment does: with DEBUG off, pages need the collected static files' manifest.
+    Collecting them touches no database, so they are collected while PostgreSQL starts and
+    the site's tables are made; the value waits for it and gives STATIC_ROOT."""
+    root = tmp_path / "static"
+    collectstatic = manage(
+        site_environment(REDIS_URL="", STATIC_ROOT=str(root)), "collectstatic", "--noinput"
+    )
+    try:
+        yield lambda: finish(collectstatic) or root
+    finally:
+        stop(collectstatic)
+
+
+@pytest.fixture
 def postgres():
     with tempfile.TemporaryDirectory(prefix="bzpeer-pg-") as folder:
         server = PostgresServer(Path(folder))
@@ -92,8 +116,21 @@ def gunicorn(env: dict, port: int) -> subprocess.Popen:
     )
 
 
+def manage(env: dict, *command: str) -> subprocess.Popen:
+    """``manage.py`` with ``command``, started; finish() waits for it."""
+    return subprocess.Popen(  # noqa: S603 (a fixed command line)
+        [sys.executable, "manage.py", *command, "-v", "0"], cwd=ROOT, env=env
+    )
+
+
+def finish(process: subprocess.Popen) -> None:
+    returncode = process.wait(timeout=120)
+    if returncode:
+        raise subprocess.CalledProcessError(returncode, process.args)
+
+
 def test_requests_get_a_503_within_two_seconds_while_postgresql_is_down_then_recover(
-    postgres, tmp_path
+    static_root, postgres
 ):
     postgres.create_database("bzpeer")
     env = site_environment(
@@ -101,39 +138,58 @@ def test_requests_get_a_503_within_two_seconds_while_postgresql_is_down_then_rec
         REDIS_URL="",
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="false",
-        STATIC_ROOT=str(tmp_path / "static"),
     )
-    # As a deployment does: with DEBUG off, pages need the collected static files' manifest.
-    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-        subprocess.run(  # noqa: S603 (a fixed command line)
-            [sys.executable, "manage.py", *command, "-v", "0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            timeout=120,
-        )
+    migrate = manage(env, "migrate", "--noinput")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = gunicorn(env, port)
+    server = None
     try:
-        wait_for(lambda: fetch(base + "/readyz") == 200, 30, "gunicorn to serve")
+        # gunicorn starts once the static files are collected, beside the migrations, and is
+        # asked for nothing before they are done.
+        env["STATIC_ROOT"] = str(static_root())
+        server = gunicorn(env, port)
+        finish(migrate)
+        wait_for(lambda: fetch(base + "/readyz") == 200, 30, "gunicorn to serve", POLL)
         workers = {p.pid for p in psutil.Process(server.pid).children()}
         with Load(base) as load:
-            time.sleep(2)
+            # Answers from before the cut, the last of them begun half a second before it.
+            wait_for(
+                lambda: len(load.between(0, time.monotonic() - 0.5)) >= ANSWERS,
+                30,
+                "answers before PostgreSQL stops",
+                POLL,
+            )
             down = time.monotonic()
             postgres.stop()
-            time.sleep(1)
             with pytest.raises(urllib.error.HTTPError) as outage:
                 urllib.request.urlopen(base + "/?q=lillicrap", timeout=10)  # noqa: S310
-            time.sleep(3)
+            wait_for(
+                lambda: (
+                    time.monotonic() >= down + OUTAGE_SECONDS
+                    and len(load.between(down + 0.5, time.monotonic() - 1)) >= ANSWERS // 3
+                ),
+                30,
+                "answers while PostgreSQL is down",
+                POLL,
+            )
             up = time.monotonic()
             postgres.start()
-            time.sleep(5)
+            wait_for(
+                lambda: (
+                    time.monotonic() >= up + RECOVERY_SECONDS + WATCHED_AFTER_RECOVERY
+                    and len(load.between(up + RECOVERY_SECONDS, time.monotonic())) >= ANSWERS
+                ),
+                30,
+                "answers once PostgreSQL is back",
+                POLL,
+            )
         end = time.monotonic()
         assert fetch(base + "/healthz") == 200
         assert {p.pid for p in psutil.Process(server.pid).children()} == workers
     finally:
-        stop(server)
+        for process in (migrate, server):
+            if process is not None:
+                stop(process)
 
     timeline = [(round(a.started - down, 2), a.status, round(a.seconds, 3)) for a in load.answers]
     before = load.between(0, down - 0.5)
