@@ -275,6 +275,10 @@ SOCIALACCOUNT_PROVIDERS = {
 }
 ORCID_URL = env.str("ORCID_URL", default="https://orcid.org")
 ORCID_API_URL = env.str("ORCID_API_URL", default="https://pub.orcid.org")
+# The scholarly sources' APIs (README, Sources); tests point them at local fake servers.
+OPENALEX_API_URL = env.str("OPENALEX_API_URL", default="https://api.openalex.org")
+OPENALEX_API_KEY = env.str("OPENALEX_API_KEY", default="")
+SOURCES_CONTACT_EMAIL = env.str("SOURCES_CONTACT_EMAIL", default="")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "BZPEER"
 LOGIN_URL = "account_login"
@@ -302,9 +306,8 @@ EMAIL_TIMEOUT = 30  # a mail server that hangs never holds a worker for ever
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="BZPEER <noreply@bzpeer.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# The API (/api/v1/, README "API"): a session (with CSRF) or a personal access token.
+# The API (README "API"): a token first (a refused one answers 401), else the session.
 REST_FRAMEWORK = {
-    # The token first: a refused token answers 401 with WWW-Authenticate: Bearer.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "profiles.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -318,28 +321,23 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "bzpeer.lib.api_errors.error_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-# Requests a minute: per client address without a token, per token with one.
-API_THROTTLE_RATES = {
+API_THROTTLE_RATES = {  # per client address without a token, per token with one
     "client": env.str("API_RATE_CLIENT", default="120/min"),
     "token": env.str("API_RATE_TOKEN", default="600/min"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "BZPEER API",
-    "DESCRIPTION": "Researchers, works, topics and institutions from open scholarly metadata, "
-    "and a signed-in person's follows, feed, notifications, invitations and claims.",
+    "DESCRIPTION": "Researchers and their works from open scholarly metadata (README, API).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from the static files, no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "bzpeer.lib.api_schema.add_error_responses",
     ],
-    "ENUM_NAME_OVERRIDES": {
-        "ClaimStatusEnum": "claims.models.Claim.Status",
-        "InvitationStatusEnum": "social.models.Invitation.Status",
-    },
+    "ENUM_NAME_OVERRIDES": {"ClaimStatusEnum": "claims.models.Claim.Status"},
 }
 
 LANGUAGE_CODE = "en"

@@ -9,9 +9,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bzpeer.lib.api import (
-    CursorPage,
     EmailText,
     LineCharField,
+    NewestFirst,
+    OldestFirst,
     ParagraphsCharField,
     Refused,
     SignedIn,
@@ -93,15 +94,11 @@ def _claims():
     return Claim.objects.select_related("researcher").prefetch_related("evidence", "events")
 
 
-class Newest(CursorPage):
-    ordering = ("-created_at", "-id")
-
-
 class MyClaims(generics.ListCreateAPIView):
     """This person's claims, newest first; POST starts one (ten attempts an hour)."""
 
     permission_classes = ME
-    pagination_class = Newest
+    pagination_class = NewestFirst
 
     def get_serializer_class(self):
         return NewClaim if self.request.method == "POST" else ClaimSerializer
@@ -205,7 +202,7 @@ class StaffQueue(generics.ListAPIView):
 
     permission_classes = [StaffSession]
     serializer_class = StaffClaimSerializer
-    pagination_class = type("Oldest", (CursorPage,), {"ordering": ("created_at", "id")})
+    pagination_class = OldestFirst
 
     def get_queryset(self):
         return _claims().open().select_related("claimant")

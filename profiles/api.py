@@ -103,17 +103,15 @@ class ByInstitution(CursorPage):
 
 
 class ResearcherQuery(serializers.Serializer):
-    q = serializers.CharField(
+    q = LineCharField(
         required=False, allow_blank=True, max_length=200, help_text="Words of the name."
     )
-    orcid = serializers.CharField(
-        required=False, allow_blank=True, max_length=100, help_text="ORCID iD."
-    )
-    openalex = serializers.CharField(
+    orcid = LineCharField(required=False, allow_blank=True, max_length=100, help_text="ORCID iD.")
+    openalex = LineCharField(
         required=False, allow_blank=True, max_length=100, help_text="OpenAlex A…."
     )
     institution = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
-    topic = serializers.CharField(
+    topic = LineCharField(
         required=False, allow_blank=True, max_length=255, help_text="A top topic."
     )
     # Missing from a query string reads as false for a BooleanField: a choice keeps it unset.
@@ -192,10 +190,10 @@ def researcher_for_api(slug: str) -> Researcher:
 
 
 class InstitutionQuery(serializers.Serializer):
-    q = serializers.CharField(
+    q = LineCharField(
         required=False, allow_blank=True, max_length=200, help_text="Part of the name."
     )
-    country = serializers.CharField(
+    country = LineCharField(
         required=False, allow_blank=True, max_length=2, help_text="ISO 3166 code."
     )
 

@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from bzpeer.lib.api import (
     CursorPage,
     LineCharField,
+    NewestFirst,
+    OldestFirst,
     ParagraphsCharField,
     Refused,
     SignedIn,
@@ -112,16 +114,12 @@ class Unfollow(generics.GenericAPIView):
         return Response({"following": False, "followers_count": researcher.followers_count})
 
 
-class NewestWorks(CursorPage):
-    ordering = ("-created_at", "-id")
-
-
 class Feed(generics.ListAPIView):
     """New works by the researchers this person follows, newest on BZPEER first."""
 
     permission_classes = ME
     serializer_class = WorkSummarySerializer
-    pagination_class = NewestWorks
+    pagination_class = NewestFirst
 
     def get_queryset(self):
         return (
@@ -137,16 +135,12 @@ class NotificationSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "text", "url", "created_at", "read_at"]
 
 
-class Newest(CursorPage):
-    ordering = ("-created_at", "-id")
-
-
 class Notifications(generics.ListAPIView):
     """This person's notifications, newest first."""
 
     permission_classes = ME
     serializer_class = NotificationSerializer
-    pagination_class = Newest
+    pagination_class = NewestFirst
 
     def get_queryset(self):
         return Notification.objects.filter(user=person(self.request))
@@ -214,7 +208,7 @@ class Invitations(generics.ListCreateAPIView):
     (a claimed record open to collaborate, five a day, one open per pair, ...)."""
 
     permission_classes = ME
-    pagination_class = Newest
+    pagination_class = NewestFirst
 
     def get_serializer_class(self):
         return NewInvitation if self.request.method == "POST" else InvitationSerializer
@@ -308,7 +302,7 @@ class Messages(generics.ListCreateAPIView):
     (once the invitation is accepted; 20 a minute)."""
 
     permission_classes = ME
-    pagination_class = type("Oldest", (CursorPage,), {"ordering": ("created_at", "id")})
+    pagination_class = OldestFirst
 
     def get_serializer_class(self):
         return NewMessage if self.request.method == "POST" else MessageSerializer

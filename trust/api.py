@@ -2,7 +2,7 @@
 
 from rest_framework import generics, serializers
 
-from bzpeer.lib.api import CursorPage
+from bzpeer.lib.api import NewestFirst
 from profiles.api import TrustPartSerializer, researcher_for_api
 from trust.models import TrustHistory
 
@@ -15,15 +15,11 @@ class TrustHistorySerializer(serializers.ModelSerializer):
         fields = ["created_at", "score", "verification_level", "event", "formula_version", "parts"]
 
 
-class Newest(CursorPage):
-    ordering = ("-created_at", "-id")
-
-
 class ResearcherTrustHistory(generics.ListAPIView):
     """Each recomputation that moved a researcher's trust, newest first (docs/trust.md)."""
 
     serializer_class = TrustHistorySerializer
-    pagination_class = Newest
+    pagination_class = NewestFirst
 
     def get_queryset(self):
         return TrustHistory.objects.filter(researcher=researcher_for_api(self.kwargs["slug"]))

@@ -12,7 +12,7 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bzpeer.lib.api import CursorPage, conditional, query
+from bzpeer.lib.api import CursorPage, LineCharField, conditional, query
 from bzpeer.lib.identifiers import normalize_arxiv_id, normalize_doi, normalize_openalex_id
 from profiles.api import researcher_for_api
 from works.models import Authorship, SourceRecord, Topic, Work
@@ -188,7 +188,7 @@ class WorkDetail(generics.RetrieveAPIView):
 
 
 class TopicQuery(serializers.Serializer):
-    q = serializers.CharField(
+    q = LineCharField(
         required=False, allow_blank=True, max_length=200, help_text="Part of the name."
     )
 

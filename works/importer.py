@@ -4,6 +4,7 @@ Bad records are reported with their place in the file and skipped; a batch that 
 database is retried record by record, so one bad record never takes good ones down with it.
 """
 
+import functools
 import gc
 import queue
 import threading
@@ -19,7 +20,7 @@ from profiles.models import Researcher
 from profiles.services import researcher_refresh_stale
 from works.importing.batch import records_import
 from works.models import Authorship, SourceRecord, Work, WorkIdentifier
-from works.sources.files import FileFormatError, Item, fraction_read
+from works.sources.files import FetchError, FileFormatError, Item, fraction_read
 from works.sources.records import Record
 
 BATCH_SIZE = 5000
@@ -175,6 +176,44 @@ def _read_ahead(items: Iterator[Item], chunks: int = 2 * BATCH_SIZE // _CHUNK) -
 
 
 def _import_file(path: Path, reader, report, summary: Summary) -> None:
+    def items() -> Iterator[Item]:
+        if not path.is_file():
+            raise FileFormatError(f"{path}: no such file")
+        return reader(path)
+
+    _import_items(path.name, items, report, summary, fraction=lambda: fraction_read(path))
+
+
+def run_fetch(
+    keys: Iterable[str],
+    fetch: Callable[[str], Iterator[Item]],
+    report: Callable[[str], None],
+    *,
+    refresh: bool = True,
+) -> Summary:
+    """Import what ``fetch`` reads live for each key, as run_import does files: a key the
+    source does not hold, or answers badly, is reported and skipped."""
+    summary = Summary()
+    with _few_collections():
+        for key in keys:
+            _import_items(key, functools.partial(fetch, key), report, summary)
+    if refresh:
+        summary.researchers_refreshed = refresh_stale(report)
+    return summary
+
+
+def _import_items(
+    name: str,
+    items: Callable[[], Iterator[Item]],
+    report,
+    summary: Summary,
+    *,
+    fraction: Callable[[], float | None] = lambda: None,
+) -> None:
+    """Write the items of one file or key in batches, reporting progress; a FileFormatError,
+    an OSError or a FetchError ends this file or key as one skipped problem, and what was read
+    before it is kept."""
+
     def problem(message: str) -> None:
         summary.skipped += 1
         summary.problems.append(message)
@@ -183,9 +222,7 @@ def _import_file(path: Path, reader, report, summary: Summary) -> None:
     last_report = started = time.monotonic()
     batch: list[Item] = []
     try:
-        if not path.is_file():
-            raise FileFormatError(f"{path}: no such file")
-        for item in _read_ahead(reader(path)):
+        for item in _read_ahead(items()):
             summary.records += 1
             if item.error is not None:
                 problem(f"{item.location}: {item.error}")
@@ -195,22 +232,17 @@ def _import_file(path: Path, reader, report, summary: Summary) -> None:
                 batch = _write(batch, summary, problem)
             if time.monotonic() - last_report >= PROGRESS_EVERY:
                 last_report = time.monotonic()
-                report(_progress_line(path, summary, started))
-    except FileFormatError as exc:
-        summary.skipped += 1
-        summary.problems.append(str(exc))
-        report(f"skipped {exc}")
+                report(_progress_line(name, summary, started, fraction()))
+    except (FileFormatError, FetchError) as exc:
+        problem(str(exc))
     except OSError as exc:
-        summary.skipped += 1
-        summary.problems.append(f"{path}: {exc}")
-        report(f"skipped {path}: {exc}")
+        problem(f"{name}: {exc}")
     while batch:
         batch = _write(batch, summary, problem)
 
 
-def _progress_line(path: Path, summary: Summary, started: float) -> str:
-    line = f"{path.name}: {summary.records:,} records, {summary.rate:,.0f}/s"
-    fraction = fraction_read(path)
+def _progress_line(name: str, summary: Summary, started: float, fraction: float | None) -> str:
+    line = f"{name}: {summary.records:,} records, {summary.rate:,.0f}/s"
     if fraction:
         elapsed = time.monotonic() - started
         left = elapsed / fraction - elapsed

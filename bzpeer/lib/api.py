@@ -8,14 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, permissions, serializers, throttling
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bzpeer.lib.forms import validate_paragraphs, validate_single_line
 from bzpeer.lib.staff import is_staff_session
 
 
@@ -37,28 +36,37 @@ class _TextOnly:
         return super().to_internal_value(data)  # type: ignore[misc]
 
 
-# The same rules as bzpeer.lib.forms, as the schema states them (a pattern clients can check).
-ONE_LINE = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$"
-PARAGRAPHS = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$"
+# The same rules as bzpeer.lib.forms, as patterns, so the schema states them too.
+ONE_LINE = RegexValidator(
+    r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$",
+    "Write this on one line, without control characters.",
+    code="line",
+)
+PARAGRAPHS = RegexValidator(
+    r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]*$",
+    "Remove the control characters from this text.",
+    code="control",
+)
 
 
-@extend_schema_field({"type": "string", "pattern": ONE_LINE})
 class LineCharField(_TextOnly, serializers.CharField):
-    """One line of text (no line breaks or control characters), as the pages' LineField."""
+    """One line of text (no line breaks or control characters), as the pages' LineField. Not
+    trimmed before it is checked: Python's strip() takes control characters with the spaces,
+    which would let "\\x1e" through; the services tidy spacing."""
 
     def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("trim_whitespace", False)
         super().__init__(**kwargs)
-        self.validators.append(validate_single_line)
+        self.validators.append(ONE_LINE)
 
 
-@extend_schema_field({"type": "string", "pattern": PARAGRAPHS})
 class ParagraphsCharField(_TextOnly, serializers.CharField):
     """Free text in paragraphs, as the pages' ParagraphsField."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("trim_whitespace", False)
         super().__init__(**kwargs)
-        self.validators.append(validate_paragraphs)
+        self.validators.append(PARAGRAPHS)
 
 
 class SlugText(_TextOnly, serializers.SlugField):
@@ -85,7 +93,12 @@ class WholeNumber(serializers.IntegerField):
 def query(
     request: Request, serializer_class: "type[serializers.Serializer[Any]]"
 ) -> dict[str, Any]:
-    """The request's query parameters, checked by ``serializer_class``: 400 when not valid."""
+    """The request's query parameters, checked by ``serializer_class``: 400 when not valid,
+    or when one of them is given twice."""
+    names = [str(name) for name in serializer_class().fields.keys()]
+    twice = [n for n in names if len(request.query_params.getlist(n)) > 1]
+    if twice:
+        raise exceptions.ValidationError({name: ["Give this once."] for name in twice})
     checked = serializer_class(data=request.query_params)
     checked.is_valid(raise_exception=True)
     return dict(checked.validated_data)
@@ -113,6 +126,16 @@ class CursorPage(pagination.CursorPagination):
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"] = {"type": "integer", "minimum": 1, "default": 25}
         return parameters
+
+
+class NewestFirst(CursorPage):
+    """Most recently made first (rows made in the same microsecond: by id)."""
+
+    ordering = ("-created_at", "-id")
+
+
+class OldestFirst(CursorPage):
+    ordering = ("created_at", "id")
 
 
 class _SettingsRate(throttling.SimpleRateThrottle):

@@ -1,5 +1,5 @@
 """The OpenAPI schema says what every operation may answer besides success: the API's one
-error shape for 400, 401, 403, 404, 405 and 429, and 304 for a conditional GET."""
+error shape for 400, 401, 403, 404, 405, 409 and 429, and 304 for a conditional GET."""
 
 from typing import Any
 
@@ -47,9 +47,29 @@ ERRORS = {
 }
 
 
+EMPTY = {"type": "string", "maxLength": 0}
+
+
+def _blank_allowed(schema: Any) -> Any:
+    """A text that may be blank is written by drf-spectacular as oneOf [the text, an empty
+    string]; the text's own pattern already takes "", so "" would match both and break oneOf.
+    The text alone says it."""
+    if isinstance(schema, dict):
+        options = schema.get("oneOf")
+        if isinstance(options, list) and len(options) == 2 and EMPTY in options:
+            text = next(o for o in options if o != EMPTY)
+            if "pattern" in text and "minLength" not in text:
+                return {k: v for k, v in schema.items() if k != "oneOf"} | text
+        return {k: _blank_allowed(v) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_blank_allowed(v) for v in schema]
+    return schema
+
+
 def add_error_responses(
     result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:
+    result = _blank_allowed(result)
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for operations in result.get("paths", {}).values():

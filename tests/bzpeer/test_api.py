@@ -276,3 +276,19 @@ def test_the_schema_and_its_docs_are_served_without_a_cdn(client):
     docs = client.get(f"{API}/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs
     assert "cdn" not in docs.lower() and "unpkg" not in docs.lower()
+
+
+@pytest.mark.django_db
+def test_lists_cost_the_same_few_queries_for_few_rows_and_for_many(
+    cast, django_assert_max_num_queries
+):
+    reader = cast.client("stranger")
+    for count in (2, 40):  # the follows stay under the 60-a-minute limit
+        researchers = ResearcherFactory.create_batch(count)
+        for researcher in researchers:
+            post(reader, "/me/follows/", {"researcher": researcher.slug})
+            AuthorshipFactory(researcher=researcher, position=0)
+        for path in ("/researchers/?page_size=100", "/me/follows/?page_size=100", "/me/feed/"):
+            with django_assert_max_num_queries(9):
+                response, body = get(reader, path)
+            assert response.status_code == 200 and body["results"], path

@@ -23,6 +23,10 @@ class FileFormatError(ValueError):
     """The file as a whole is not in the format asked for."""
 
 
+class FetchError(Exception):
+    """A key could not be read from its source (none such, down, or a bad answer)."""
+
+
 @dataclass(frozen=True)
 class Item:
     location: str

@@ -75,15 +75,15 @@ def _openalex_lines(path: Path, handle: TextIOBase) -> Iterator[Item]:
 def _openalex_document(document: object, where: str) -> Iterator[Item]:
     if isinstance(document, dict) and isinstance(document.get("results"), list):
         for index, payload in enumerate(document["results"]):
-            yield _openalex_item(payload, f"{where} results[{index}]")
+            yield openalex_item(payload, f"{where} results[{index}]")
     elif isinstance(document, list):
         for index, payload in enumerate(document):
-            yield _openalex_item(payload, f"{where} [{index}]")
+            yield openalex_item(payload, f"{where} [{index}]")
     else:
-        yield _openalex_item(document, where)
+        yield openalex_item(document, where)
 
 
-def _openalex_item(payload: object, where: str) -> Item:
+def openalex_item(payload: object, where: str) -> Item:
     try:
         if not isinstance(payload, dict):
             raise RecordError("not a JSON object")

@@ -18,9 +18,13 @@ class ImportCommand(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", type=Path, help="files to import (or .gz)")
 
-    def handle(self, *args, files, **options):
+    def handle(self, *args, **options):
+        files = options["files"]
         self.stdout.write(f"Importing {len(files)} {self.source_name} file(s)")
-        summary = run_import(files, type(self).reader, self._progress)
+        self.finish(run_import(files, type(self).reader, self._progress))
+
+    def finish(self, summary) -> None:
+        """The summary line; exit 1 when anything was skipped."""
         self.stdout.write(
             ("Done: " if not summary.skipped else "Finished with problems: ") + summary.line()
         )

@@ -1,0 +1,145 @@
+"""`manage.py fetch` reads records live from OpenAlex (here a local fake server replaying real
+recorded answers) through the same importer as files: the same records, a summary, keys it
+cannot read skipped by name, and a second run that changes nothing. The client waits as
+the source asks (429 Retry-After), retries 500s and timeouts, follows a merged entity, keeps
+to its rate and sends conditional requests."""
+
+import pytest
+
+from profiles.models import Researcher
+from tests.conftest import run_command
+from tests.openalex_server import FakeOpenAlex, Fault
+from works.clients import http
+from works.models import Authorship, Work
+
+PRIEM = "openalex:A5023888391"
+
+
+@pytest.fixture
+def openalex(settings):
+    server = FakeOpenAlex().start()
+    settings.OPENALEX_API_URL = server.url
+    settings.OPENALEX_API_KEY = "test-key"
+    settings.SOURCES_CONTACT_EMAIL = "sources@bzpeer.example.org"
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def quick(monkeypatch):
+    """Waits a test can afford: the backoff and the read timeout, shortened."""
+    monkeypatch.setattr(http, "BACKOFF", 0.05)
+    monkeypatch.setattr(http, "READ_TIMEOUT", 0.5)
+
+
+@pytest.mark.django_db
+def test_fetching_an_author_imports_them_and_all_their_works_and_twice_changes_nothing(openalex):
+    code, out, err = run_command("fetch", PRIEM)
+    assert code == 0, err
+    priem = Researcher.objects.get(openalex_id="A5023888391")
+    assert priem.display_name == "Jason Priem"
+    assert priem.orcid == "0000-0001-6187-6610"
+    assert set(Work.objects.values_list("title", flat=True)) == {
+        "The state of OA: a large-scale analysis of the prevalence and impact of Open Access "
+        "articles",
+        "bibliometrix : An R-tool for comprehensive science mapping analysis",
+    }
+    assert Authorship.objects.count() == 9 + 2
+    assert Researcher.objects.count() == 9 + 2
+    assert priem.works_count == 1
+    assert "3 records: 13 created" in out or "3 records" in out
+    counts = (Work.objects.count(), Researcher.objects.count(), Authorship.objects.count())
+
+    code, out, err = run_command("fetch", PRIEM)
+    assert code == 0, err
+    assert "0 created, 0 updated, 3 unchanged" in out
+    assert (Work.objects.count(), Researcher.objects.count(), Authorship.objects.count()) == counts
+    # The second run asked with the validators of the first, and OpenAlex answered 304.
+    assert openalex.seen("authors/A5023888391")[-1].headers.get("If-None-Match")
+
+
+@pytest.mark.django_db
+def test_every_request_names_the_site_pages_by_cursor_and_keeps_to_the_rate(openalex):
+    run_command("fetch", PRIEM)
+    pages = openalex.seen("works")
+    assert [p.query["cursor"][0] for p in pages][0] == "*"
+    assert len(pages) == 2  # the second page is empty and has no next cursor: the end
+    for request in openalex.requests:
+        assert request.headers["User-Agent"].startswith("BZPEER/1.0 (+http")
+        assert "mailto:sources@bzpeer.example.org" in request.headers["User-Agent"]
+        assert request.query["api_key"] == ["test-key"]
+        assert request.query["mailto"] == ["sources@bzpeer.example.org"]
+    assert pages[0].query["per-page"] == ["200"]
+    assert pages[0].query["filter"] == ["author.id:A5023888391"]
+    times = [r.at for r in openalex.requests]
+    assert all(b - a >= 0.15 for a, b in zip(times, times[1:], strict=False))
+
+
+@pytest.mark.django_db
+def test_a_work_alone(openalex):
+    assert run_command("fetch", "openalex:https://openalex.org/W2741809807")[0] == 0
+    assert Work.objects.get().identifiers.filter(scheme="doi", value="10.7717/peerj.4375")
+
+
+@pytest.mark.django_db
+def test_keys_it_cannot_read_are_reported_by_name_and_the_others_still_land(openalex):
+    code, out, err = run_command(
+        "fetch", "openalex:A9999999999", "doi:10.1/x", "openalex:I27837315", PRIEM
+    )
+    assert code == 1
+    assert "openalex:A9999999999: OpenAlex holds no such record" in err
+    assert "doi:10.1/x: not a key BZPEER fetches" in err
+    assert "openalex:I27837315: not a key BZPEER fetches" in err
+    assert "3 skipped" in out
+    assert Researcher.objects.filter(openalex_id="A5023888391").exists()
+
+
+@pytest.mark.django_db
+def test_it_waits_as_long_as_retry_after_says_and_retries_server_errors(openalex):
+    openalex.faults["authors/A5023888391"] = [
+        Fault(429, {"Retry-After": "1"}, body='{"error": "Too many requests"}'),
+        Fault(500, body="<html>Internal Server Error</html>"),
+    ]
+    code, out, err = run_command("fetch", PRIEM)
+    assert code == 0, err
+    tries = openalex.seen("authors/A5023888391")
+    assert len(tries) == 3
+    assert tries[1].at - tries[0].at >= 1.0  # the Retry-After
+    assert Researcher.objects.filter(openalex_id="A5023888391").exists()
+
+
+@pytest.mark.django_db
+def test_a_timeout_is_retried_and_a_source_down_for_good_is_a_skipped_key(openalex):
+    openalex.faults["works/W2741809807"] = [Fault(delay=1.0)]
+    assert run_command("fetch", "openalex:W2741809807")[0] == 0
+    assert len(openalex.seen("works/W2741809807")) == 2
+
+    openalex.faults["works/W2741809807"] = [Fault(503)] * http.ATTEMPTS
+    Work.objects.all().delete()
+    code, out, err = run_command("fetch", "openalex:W2741809807")
+    assert code == 1 and "openalex:W2741809807: openalex answered" in err and "503" in err
+    assert not Work.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_malformed_answer_is_a_skipped_key_and_what_came_before_it_is_kept(openalex):
+    openalex.faults["works"] = [Fault(body='{"meta": {"next_cursor": null}, "results": 5}')]
+    code, out, err = run_command("fetch", PRIEM)
+    assert code == 1
+    assert "openalex:A5023888391: openalex answered a page" in err
+    assert Researcher.objects.filter(openalex_id="A5023888391").exists()  # the author came first
+    assert not Work.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_merged_authors_old_id_brings_the_kept_record(openalex):
+    openalex.redirects["authors/A5000000001"] = "authors/A5023888391"
+    assert run_command("fetch", "openalex:A5000000001")[0] == 0
+    assert Researcher.objects.filter(openalex_id="A5023888391").count() == 1
+
+
+def test_retry_after_reads_seconds_and_http_dates():
+    assert http.retry_after("7") == 7.0
+    assert http.retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+    assert http.retry_after("soon") is None
+    assert http.retry_after(None) is None
