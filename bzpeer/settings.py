@@ -250,9 +250,8 @@ ACCOUNT_RATE_LIMITS = {
     "message": "20/m/user,300/d/user",
     "follow": "60/m/user,1000/d/user",
 }
-# Past this many failed passwords for one account in LOGIN_FAILURES_PERIOD seconds, signing
-# in to it also needs a code emailed to its owner: guessing from many addresses gets
-# nowhere, and the owner is never locked out (profiles.adapters.AccountAdapter).
+# Past this many failed passwords for one account in LOGIN_FAILURES_PERIOD seconds, signing in
+# also needs a code emailed to its owner, who is never locked out (profiles.adapters).
 LOGIN_FAILURES_BEFORE_CODE = env.int("LOGIN_FAILURES_BEFORE_CODE", default=5)
 LOGIN_FAILURES_PERIOD = 3600
 ACCOUNT_ADAPTER = "profiles.adapters.AccountAdapter"
@@ -278,6 +277,8 @@ ORCID_API_URL = env.str("ORCID_API_URL", default="https://pub.orcid.org")
 # The scholarly sources' APIs (README, Sources); tests point them at local fake servers.
 OPENALEX_API_URL = env.str("OPENALEX_API_URL", default="https://api.openalex.org")
 OPENALEX_API_KEY = env.str("OPENALEX_API_KEY", default="")
+CROSSREF_API_URL = env.str("CROSSREF_API_URL", default="https://api.crossref.org")
+ARXIV_API_URL = env.str("ARXIV_API_URL", default="https://export.arxiv.org/api")
 SOURCES_CONTACT_EMAIL = env.str("SOURCES_CONTACT_EMAIL", default="")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "BZPEER"

@@ -1,33 +1,51 @@
 """Records read live from the sources, as the importer's Items, so a record fetched is the
 same as one imported from a file (works.importer.run_fetch): ``openalex:A…`` (an author and
-all their works, by cursor), ``openalex:W…`` (a work)."""
+all their works, by cursor), ``openalex:W…`` (a work), ``doi:10.…`` (Crossref; arXiv's own
+10.48550 DOIs from arXiv), ``arxiv:…`` (an arXiv entry)."""
 
 from collections.abc import Iterator
 
-from bzpeer.lib.identifiers import normalize_openalex_id
-from works.clients import openalex
+from bzpeer.lib.identifiers import normalize_arxiv_id, normalize_doi, normalize_openalex_id
+from works.clients import arxiv, crossref, openalex
 from works.clients.http import NotFound, SourceError
-from works.sources.files import FetchError, Item
+from works.sources.arxiv import feed_items
+from works.sources.crossref import message_items
+from works.sources.files import FetchError, FileFormatError, Item
 from works.sources.openalex import openalex_item
 
-KEYS = "openalex:A… (an author and their works), openalex:W… (a work)"
+KEYS = (
+    "openalex:A… (an author and their works), openalex:W… (a work), doi:10.… (Crossref), "
+    "arxiv:… (arXiv)"
+)
+ARXIV_DOI = "10.48550/arxiv."
 
 
 def fetch(key: str) -> Iterator[Item]:
     """The Items of one key; FetchError when the key is not one BZPEER reads, the source
     holds no such record, or it does not answer as it should."""
     scheme, _, value = key.strip().partition(":")
-    if scheme != "openalex":
-        raise FetchError(f"{key}: not a key BZPEER fetches ({KEYS})")
-    normalized = normalize_openalex_id(value[:200])
-    if normalized is None or normalized[0] not in ("A", "W"):
-        raise FetchError(f"{key}: not a key BZPEER fetches ({KEYS})")
+    value = value.strip()[:300]
+    reader, source = _reader(key, scheme.lower(), value)
     try:
-        yield from _openalex(key, normalized)
+        yield from reader()
     except NotFound as exc:
-        raise FetchError(f"{key}: OpenAlex holds no such record") from exc
-    except SourceError as exc:
+        raise FetchError(f"{key}: {source} holds no such record") from exc
+    except (SourceError, FileFormatError) as exc:
         raise FetchError(f"{key}: {exc}") from exc
+
+
+def _reader(key: str, scheme: str, value: str):
+    if scheme == "openalex":
+        identifier = normalize_openalex_id(value)
+        if identifier and identifier[0] in ("A", "W"):
+            return (lambda: _openalex(key, identifier)), "OpenAlex"
+    elif scheme == "doi" and (doi := normalize_doi(value)):
+        if doi.startswith(ARXIV_DOI):
+            return (lambda: _arxiv(key, doi.removeprefix(ARXIV_DOI))), "arXiv"
+        return (lambda: _crossref(key, doi)), "Crossref"
+    elif scheme == "arxiv" and (arxiv_id := normalize_arxiv_id(value)):
+        return (lambda: _arxiv(key, arxiv_id)), "arXiv"
+    raise FetchError(f"{key}: not a key BZPEER fetches ({KEYS})")
 
 
 def _openalex(key: str, identifier: str) -> Iterator[Item]:
@@ -39,3 +57,14 @@ def _openalex(key: str, identifier: str) -> Iterator[Item]:
     yield openalex_item(author, key)
     for n, work in enumerate(openalex.works_of_author(api, identifier)):
         yield openalex_item(work, f"{key} works[{n}]")
+
+
+def _crossref(key: str, doi: str) -> Iterator[Item]:
+    yield from message_items(crossref.work(crossref.client(), doi), key)
+
+
+def _arxiv(key: str, arxiv_id: str) -> Iterator[Item]:
+    items = list(feed_items(key, arxiv.entries(arxiv.client(), [arxiv_id])))
+    if not any(item.record for item in items) and not any(item.error for item in items):
+        raise NotFound(f"arxiv holds no {arxiv_id}")
+    yield from items

@@ -8,8 +8,8 @@ import pytest
 
 from profiles.models import Researcher
 from tests.conftest import run_command
-from tests.openalex_server import FakeOpenAlex, Fault
-from works.clients import http
+from tests.sources_server import FakeArxiv, FakeCrossref, FakeOpenAlex, Fault
+from works.clients import arxiv, http
 from works.models import Authorship, Work
 
 PRIEM = "openalex:A5023888391"
@@ -143,3 +143,56 @@ def test_retry_after_reads_seconds_and_http_dates():
     assert http.retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
     assert http.retry_after("soon") is None
     assert http.retry_after(None) is None
+
+
+@pytest.fixture
+def crossref_and_arxiv(settings, monkeypatch):
+    crossref_server, arxiv_server = FakeCrossref().start(), FakeArxiv().start()
+    settings.CROSSREF_API_URL = crossref_server.url
+    settings.ARXIV_API_URL = arxiv_server.url
+    settings.SOURCES_CONTACT_EMAIL = "sources@bzpeer.example.org"
+    # arXiv's one request in three seconds is the same code as OpenAlex's rate, tested above.
+    monkeypatch.setattr(arxiv, "PER_SECOND", 20.0)
+    yield crossref_server, arxiv_server
+    crossref_server.stop()
+    arxiv_server.stop()
+
+
+@pytest.mark.django_db
+def test_a_doi_comes_from_crossref_in_the_polite_pool_and_twice_changes_nothing(
+    crossref_and_arxiv,
+):
+    crossref_server, _ = crossref_and_arxiv
+    code, out, err = run_command("fetch", "doi:https://doi.org/10.1038/SREP16696")
+    assert code == 0, err
+    work = Work.objects.get()
+    assert work.identifiers.filter(scheme="doi", value="10.1038/srep16696").exists()
+    assert work.authorships.count() == 8
+    assert crossref_server.requests[0].path == "works/10.1038/srep16696"
+    assert crossref_server.requests[0].query["mailto"] == ["sources@bzpeer.example.org"]
+    assert run_command("fetch", "doi:10.1038/srep16696")[1].count("1 unchanged") == 1
+    assert Work.objects.count() == 1 and Authorship.objects.count() == 8
+
+    code, out, err = run_command("fetch", "doi:10.1234/not-registered")
+    assert code == 1 and "doi:10.1234/not-registered: Crossref holds no such record" in err
+
+
+@pytest.mark.django_db
+def test_arxiv_ids_and_arxivs_own_dois_come_from_arxiv(crossref_and_arxiv):
+    crossref_server, arxiv_server = crossref_and_arxiv
+    assert run_command("fetch", "arxiv:1111.2011v2")[0] == 0
+    assert run_command("fetch", "doi:10.48550/arXiv.astro-ph/0601001")[0] == 0
+    assert set(Work.objects.values_list("identifiers__value", flat=True)) >= {
+        "1111.2011",
+        "astro-ph/0601001",
+    }
+    assert [r.query["id_list"] for r in arxiv_server.requests] == [
+        ["1111.2011"],
+        ["astro-ph/0601001"],
+    ]
+    assert not crossref_server.requests  # arXiv's DOIs are arXiv's, not Crossref's
+
+    code, out, err = run_command("fetch", "arxiv:2999.99999", "arxiv:abc")
+    assert code == 1
+    assert "arxiv:2999.99999: arXiv holds no such record" in err
+    assert "arxiv:abc: not a key BZPEER fetches" in err

@@ -63,6 +63,11 @@ def read(path: Path) -> Iterator[Item]:
         yield from _atom_entries(path.name, handle)
 
 
+def feed_items(name: str, text: str) -> Iterator[Item]:
+    """The Items of one arXiv API answer (an Atom feed)."""
+    return _atom_entries(name, io.StringIO(text))
+
+
 def _atom_entries(name: str, handle: io.TextIOBase) -> Iterator[Item]:
     count = 0
     saw_feed = False

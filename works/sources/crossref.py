@@ -120,6 +120,11 @@ def _lines(name: str, handle: TextIOBase) -> Iterator[Item]:
         seen_crossref = True
 
 
+def message_items(document: object, where: str) -> Iterator[Item]:
+    """The Items of one Crossref API answer, parsed (FileFormatError when it is not one)."""
+    return _document(document, where, strict=True)
+
+
 def _document(
     document: object, where: str, strict: bool, name: str | None = None
 ) -> Iterator[Item]:

@@ -1,0 +1,177 @@
+"""Local scholarly sources: real HTTP servers on 127.0.0.1 that answer each API's paths and
+query parameters with real recorded responses from tests/fixtures, with ETags, and the faults
+a test scripts (429 with Retry-After, 500, a slow answer, a malformed body, a redirect):
+OpenAlex (singletons, ``/works?filter=author.id:…`` with cursor paging, its rate-limit
+headers), Crossref (``/works/{doi}``, its plain-text 404) and arXiv (``/query?id_list=…``)."""
+
+import hashlib
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from tests.conftest import FIXTURES
+
+ENTITIES = {
+    "authors/A5023888391": "A5023888391.json",
+    "authors/A5317838346": "A5317838346.json",
+    "works/W2741809807": "W2741809807.json",
+}
+# Priem's works, as the recorded /works list pages (the second, last one is empty).
+AUTHOR_PAGES = {"A5023888391": ["works_cursor_page_1.json", "works_cursor_page_2_last.json"]}
+RATE_HEADERS = {"X-RateLimit-Limit": "100000", "X-RateLimit-Remaining": "99999"}
+
+
+@dataclass
+class Fault:
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str | None = None
+    delay: float = 0.0
+
+
+@dataclass
+class Seen:
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    at: float
+
+
+class FakeSource:
+    """A server, the requests it saw and the faults scripted for it; each source answers."""
+
+    content_type = "application/json"
+    headers: dict[str, str] = {}  # noqa: RUF012 (read only)
+
+    def __init__(self) -> None:
+        self.requests: list[Seen] = []
+        self.faults: dict[str, list[Fault]] = {}  # path: faults to answer first, in order
+        self.redirects: dict[str, str] = {}  # a merged entity's path: the kept one's
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def seen(self, path: str) -> list[Seen]:
+        return [r for r in self.requests if r.path == path]
+
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, dict, str]:
+        """(status, headers, body) for a request no fault took."""
+        raise NotImplementedError
+
+    def _handler(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (the http.server name)
+                parts = urlsplit(self.path)
+                path, query = parts.path.strip("/"), parse_qs(parts.query)
+                fake.requests.append(Seen(path, query, dict(self.headers), time.monotonic()))
+                queued = fake.faults.get(path)
+                if queued:
+                    fault = queued.pop(0)
+                    time.sleep(fault.delay)
+                    status, headers, body = fault.status, fault.headers, fault.body
+                    if body is None:
+                        status_ok, _, body = fake.answer(path, query)
+                        status = status if fault.status != 200 else status_ok
+                else:
+                    status, headers, body = fake.answer(path, query)
+                tag = '"' + hashlib.sha256(body.encode()).hexdigest()[:16] + '"'
+                if status == 200 and self.headers.get("If-None-Match") == tag:
+                    status, body = 304, ""
+                payload = body.encode()
+                try:
+                    self.send_response(status)
+                    for name, value in {**fake.headers, **headers}.items():
+                        self.send_header(name, value)
+                    if status in (200, 304):
+                        self.send_header("ETag", tag)
+                    self.send_header("Content-Type", headers.get("Content-Type", fake.content_type))
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (a timeout a test asked for)
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
+
+
+class FakeOpenAlex(FakeSource):
+    headers = RATE_HEADERS
+
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, dict, str]:
+        if path in self.redirects:
+            return 301, {"Location": f"{self.url}/{self.redirects[path]}"}, ""
+        if path in ENTITIES:
+            return 200, {}, (FIXTURES / ENTITIES[path]).read_text()
+        if path == "works" and "filter" in query:
+            author = query["filter"][0].removeprefix("author.id:")
+            pages = AUTHOR_PAGES.get(author)
+            if not pages:
+                return (
+                    200,
+                    {},
+                    json.dumps({"meta": {"count": 0, "next_cursor": None}, "results": []}),
+                )
+            first = json.loads((FIXTURES / pages[0]).read_text())
+            cursor = query.get("cursor", ["*"])[0]
+            if cursor == "*":
+                return 200, {}, json.dumps(first)
+            if cursor == first["meta"]["next_cursor"]:
+                return 200, {}, (FIXTURES / pages[1]).read_text()
+            return 400, {}, json.dumps({"error": "Invalid query parameters error."})
+        return 404, {}, json.dumps({"error": "Not Found", "message": f"{path} does not exist"})
+
+
+CROSSREF = {"10.1038/srep16696": "crossref/work_10.1038_srep16696.json"}
+
+
+class FakeCrossref(FakeSource):
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, dict, str]:
+        doi = path.removeprefix("works/").lower()
+        if doi in CROSSREF:
+            return 200, {}, (FIXTURES / CROSSREF[doi]).read_text()
+        return 404, {"Content-Type": "text/plain"}, "Resource not found."
+
+
+# Recorded {url, status_code, body} answers; "abc" is arXiv's error feed for a malformed id.
+ARXIV = {"astro-ph/0601001": "arxiv_astro-ph_0601001.json", "abc": "arxiv_error_400.json"}
+# What arXiv answers for an id it does not hold: a feed without entries.
+EMPTY_FEED = """<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" xmlns="http://www.w3.org/2005/Atom">
+  <id>https://arxiv.org/</id>
+  <title>arXiv Search Results</title>
+  <updated>2026-04-12T22:59:06Z</updated>
+  <opensearch:totalResults>0</opensearch:totalResults>
+</feed>
+"""
+
+
+class FakeArxiv(FakeSource):
+    content_type = "application/atom+xml"
+
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, dict, str]:
+        wanted = query.get("id_list", [""])[0]
+        if wanted == "1111.2011":
+            return 200, {}, (FIXTURES / "id_list_1111.2011v2.atom.xml").read_text()
+        if wanted in ARXIV:
+            recorded = json.loads((FIXTURES / ARXIV[wanted]).read_text())
+            return recorded["status_code"], {}, recorded["body"]
+        return 200, {}, EMPTY_FEED
