@@ -22,17 +22,18 @@ PASSWORD = "a long and unusual passphrase"
 PRIEM = Person("0000-0001-6187-6610", "Jason", "Priem")
 
 
-@pytest.fixture
-def priem_record(db):
-    """Jason Priem's record from the real OpenAlex samples, at OurResearch."""
-    assert (
-        run_command(
-            "import_openalex", FIXTURES / "W2741809807.json", FIXTURES / "A5023888391.json"
-        )[0]
-        == 0
-    )
+def import_priem() -> Researcher:
+    """Jason Priem's record from the real OpenAlex samples, at OurResearch (whose staff's
+    addresses end in ourresearch.org)."""
+    files = (FIXTURES / "W2741809807.json", FIXTURES / "A5023888391.json")
+    assert run_command("import_openalex", *files)[0] == 0
     Institution.objects.filter(name="OurResearch").update(email_domains=["ourresearch.org"])
     return Researcher.objects.select_related("institution").get(orcid=PRIEM.orcid)
+
+
+@pytest.fixture
+def priem_record(db):
+    return import_priem()
 
 
 def make_person(email: str, name: str = "", *, verified: bool = True, staff: bool = False):

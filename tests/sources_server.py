@@ -175,3 +175,27 @@ class FakeArxiv(FakeSource):
             recorded = json.loads((FIXTURES / ARXIV[wanted]).read_text())
             return recorded["status_code"], {}, recorded["body"]
         return 200, {}, EMPTY_FEED
+
+
+# Scott Chamberlain's /person and /works, recorded; his /record is those two under ORCID's
+# record keys (as record-full-3.0.json shows them), since the recording has no /record.
+CHAMBERLAIN = "0000-0003-1444-9135"
+
+
+class FakeOrcidApi(FakeSource):
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, dict, str]:
+        if path == f"v3.0/{CHAMBERLAIN}/record":
+            person = json.loads((FIXTURES / f"orcid/{CHAMBERLAIN}_person.json").read_text())
+            works = json.loads((FIXTURES / f"orcid/{CHAMBERLAIN}_works.json").read_text())
+            record = {
+                "orcid-identifier": {
+                    "uri": f"https://orcid.org/{CHAMBERLAIN}",
+                    "path": CHAMBERLAIN,
+                    "host": "orcid.org",
+                },
+                "person": person,
+                "activities-summary": {"works": works, "path": f"/{CHAMBERLAIN}/activities"},
+                "path": f"/{CHAMBERLAIN}",
+            }
+            return 200, {}, json.dumps(record)
+        return 404, {}, (FIXTURES / "orcid/not_found_404.json").read_text()

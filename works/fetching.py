@@ -1,21 +1,28 @@
 """Records read live from the sources, as the importer's Items, so a record fetched is the
 same as one imported from a file (works.importer.run_fetch): ``openalex:A…`` (an author and
 all their works, by cursor), ``openalex:W…`` (a work), ``doi:10.…`` (Crossref; arXiv's own
-10.48550 DOIs from arXiv), ``arxiv:…`` (an arXiv entry)."""
+10.48550 DOIs from arXiv), ``arxiv:…`` (an arXiv entry), ``orcid:0000-…`` (a person's ORCID
+record: the person, their employment, their works)."""
 
 from collections.abc import Iterator
 
-from bzpeer.lib.identifiers import normalize_arxiv_id, normalize_doi, normalize_openalex_id
-from works.clients import arxiv, crossref, openalex
+from bzpeer.lib.identifiers import (
+    normalize_arxiv_id,
+    normalize_doi,
+    normalize_openalex_id,
+    normalize_orcid,
+)
+from works.clients import arxiv, crossref, openalex, orcid
 from works.clients.http import NotFound, SourceError
 from works.sources.arxiv import feed_items
 from works.sources.crossref import message_items
 from works.sources.files import FetchError, FileFormatError, Item
 from works.sources.openalex import openalex_item
+from works.sources.orcid import response_items
 
 KEYS = (
     "openalex:A… (an author and their works), openalex:W… (a work), doi:10.… (Crossref), "
-    "arxiv:… (arXiv)"
+    "arxiv:… (arXiv), orcid:0000-… (an ORCID record)"
 )
 ARXIV_DOI = "10.48550/arxiv."
 
@@ -45,6 +52,8 @@ def _reader(key: str, scheme: str, value: str):
         return (lambda: _crossref(key, doi)), "Crossref"
     elif scheme == "arxiv" and (arxiv_id := normalize_arxiv_id(value)):
         return (lambda: _arxiv(key, arxiv_id)), "arXiv"
+    elif scheme == "orcid" and (orcid_id := normalize_orcid(value)):
+        return (lambda: response_items(orcid.record(orcid.client(), orcid_id), key)), "ORCID"
     raise FetchError(f"{key}: not a key BZPEER fetches ({KEYS})")
 
 

@@ -2,9 +2,8 @@ import os
 
 import pytest
 
-from profiles.models import Institution
-from tests.conftest import FIXTURES, need, run_command
-from tests.people import PASSWORD
+from tests.conftest import need
+from tests.people import PASSWORD, import_priem
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -157,13 +156,7 @@ def wait_until(page, expression: str, timeout: float = 10.0) -> None:
 
 @pytest.fixture
 def priem_site(live_server, transactional_db):
-    assert (
-        run_command(
-            "import_openalex", FIXTURES / "W2741809807.json", FIXTURES / "A5023888391.json"
-        )[0]
-        == 0
-    )
-    Institution.objects.filter(name="OurResearch").update(email_domains=["ourresearch.org"])
+    import_priem()
     return live_server
 
 

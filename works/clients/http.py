@@ -50,11 +50,13 @@ class Client:
     base_url: str
     per_second: float
     params: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
     sleep: Callable[[float], None] = time.sleep
     session: requests.Session = field(default_factory=requests.Session)
 
     def __post_init__(self) -> None:
         contact = settings.SOURCES_CONTACT_EMAIL
+        self.session.headers.update(self.headers)
         self.session.headers["User-Agent"] = (
             f"BZPEER/1.0 (+{settings.SITE_URL}; mailto:{contact})"
             if contact

@@ -74,14 +74,19 @@ def read(path: Path) -> Iterator[Item]:
     """
     with open_text(path) as handle:
         text = handle.read()
+    yield from response_items(text, path.name)
+
+
+def response_items(text: str, name: str) -> Iterator[Item]:
+    """The person and works in one ORCID response's text (JSON or XML)."""
     start = text.lstrip()[:1]
     if start == "{":
-        document = json_document(text, path.name)
+        document = json_document(text, name)
     elif start == "<":
-        document = xml_document(text, path.name)
+        document = xml_document(text, name)
     else:
-        raise FileFormatError(f"{path.name}: not an ORCID JSON or XML response")
-    yield from _items(document, path.name)
+        raise FileFormatError(f"{name}: not an ORCID JSON or XML response")
+    yield from _items(document, name)
 
 
 def _items(document: Document, name: str) -> Iterator[Item]:
