@@ -60,6 +60,7 @@ class Institution(models.Model):
     ror = models.CharField("ROR id", max_length=40, unique=True, null=True, blank=True)
     country_code = models.CharField(max_length=2, blank=True)
     kind = models.CharField(max_length=40, blank=True, help_text="education, company, ...")
+    homepage = models.URLField(max_length=200, blank=True)
     email_domains = ArrayField(
         models.CharField(max_length=253),
         default=list,

@@ -18,6 +18,7 @@ ENTITIES = {
     "authors/A5023888391": "A5023888391.json",
     "authors/A5317838346": "A5317838346.json",
     "works/W2741809807": "W2741809807.json",
+    "institutions/I27837315": "I27837315.json",
 }
 # Priem's works, as the recorded /works list pages (the second, last one is empty).
 AUTHOR_PAGES = {"A5023888391": ["works_cursor_page_1.json", "works_cursor_page_2_last.json"]}

@@ -1,8 +1,8 @@
 """Records read live from the sources, as the importer's Items, so a record fetched is the
 same as one imported from a file (works.importer.run_fetch): ``openalex:A…`` (an author and
-all their works, by cursor), ``openalex:W…`` (a work), ``doi:10.…`` (Crossref; arXiv's own
-10.48550 DOIs from arXiv), ``arxiv:…`` (an arXiv entry), ``orcid:0000-…`` (a person's ORCID
-record: the person, their employment, their works)."""
+all their works, by cursor), ``openalex:W…`` (a work), ``openalex:I…`` (an institution),
+``doi:10.…`` (Crossref; arXiv's own 10.48550 DOIs from arXiv), ``arxiv:…`` (an arXiv entry),
+``orcid:0000-…`` (a person's ORCID record: the person, their employment, their works)."""
 
 from collections.abc import Iterator
 
@@ -21,7 +21,8 @@ from works.sources.openalex import openalex_item
 from works.sources.orcid import response_items
 
 KEYS = (
-    "openalex:A… (an author and their works), openalex:W… (a work), doi:10.… (Crossref), "
+    "openalex:A… (an author and their works), openalex:W… (a work), openalex:I… (an "
+    "institution), doi:10.… (Crossref), "
     "arxiv:… (arXiv), orcid:0000-… (an ORCID record)"
 )
 ARXIV_DOI = "10.48550/arxiv."
@@ -44,7 +45,7 @@ def fetch(key: str) -> Iterator[Item]:
 def _reader(key: str, scheme: str, value: str):
     if scheme == "openalex":
         identifier = normalize_openalex_id(value)
-        if identifier and identifier[0] in ("A", "W"):
+        if identifier and identifier[0] in ("A", "W", "I"):
             return (lambda: _openalex(key, identifier)), "OpenAlex"
     elif scheme == "doi" and (doi := normalize_doi(value)):
         if doi.startswith(ARXIV_DOI):
@@ -59,8 +60,9 @@ def _reader(key: str, scheme: str, value: str):
 
 def _openalex(key: str, identifier: str) -> Iterator[Item]:
     api = openalex.client()
-    if identifier.startswith("W"):
-        yield openalex_item(openalex.entity(api, "works", identifier), key)
+    if identifier[0] in ("W", "I"):
+        kind = "works" if identifier[0] == "W" else "institutions"
+        yield openalex_item(openalex.entity(api, kind, identifier), key)
         return
     author = openalex.entity(api, "authors", identifier)
     yield openalex_item(author, key)

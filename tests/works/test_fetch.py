@@ -6,8 +6,8 @@ to its rate and sends conditional requests."""
 
 import pytest
 
-from profiles.models import Researcher
-from tests.conftest import run_command
+from profiles.models import Institution, Researcher
+from tests.conftest import FIXTURES, run_command
 from tests.sources_server import FakeArxiv, FakeCrossref, FakeOpenAlex, FakeOrcidApi, Fault
 from works.clients import arxiv, http
 from works.models import Authorship, Work
@@ -87,12 +87,12 @@ def test_a_work_alone(openalex):
 @pytest.mark.django_db
 def test_keys_it_cannot_read_are_reported_by_name_and_the_others_still_land(openalex):
     code, out, err = run_command(
-        "fetch", "openalex:A9999999999", "doi:10.1/x", "openalex:I27837315", PRIEM
+        "fetch", "openalex:A9999999999", "doi:10.1/x", "openalex:T11636", PRIEM
     )
     assert code == 1
     assert "openalex:A9999999999: OpenAlex holds no such record" in err
     assert "doi:10.1/x: not a key BZPEER fetches" in err
-    assert "openalex:I27837315: not a key BZPEER fetches" in err
+    assert "openalex:T11636: not a key BZPEER fetches" in err
     assert "3 skipped" in out
     assert Researcher.objects.filter(openalex_id="A5023888391").exists()
 
@@ -220,3 +220,24 @@ def test_an_orcid_id_brings_the_person_and_their_works_from_the_public_api(setti
         assert code == 1 and "orcid:0000-0002-1825-0097: ORCID holds no such record" in err
     finally:
         server.stop()
+
+
+@pytest.mark.django_db
+def test_an_institution_is_a_record_and_staff_corrections_to_its_domains_stay(openalex):
+    assert run_command("fetch", "openalex:I27837315")[0] == 0
+    michigan = Institution.objects.get(openalex_id="I27837315")
+    assert (michigan.name, michigan.ror, michigan.country_code, michigan.homepage) == (
+        "University of Michigan",
+        "00jmfr291",
+        "US",
+        "https://www.umich.edu",
+    )
+    Institution.objects.filter(pk=michigan.pk).update(email_domains=["umich.edu"])
+    Institution.objects.filter(pk=michigan.pk).update(name="U of M")  # an older import's name
+    code, out, err = run_command("fetch", "openalex:I27837315")
+    assert code == 0 and "1 unchanged" in out  # the same answer: nothing to write
+    code, out, err = run_command("import", FIXTURES / "I27837315.json")
+    assert code == 0, err
+    michigan.refresh_from_db()
+    assert michigan.email_domains == ["umich.edu"]
+    assert Institution.objects.count() == 1

@@ -22,10 +22,16 @@ from works.importing.bylines import lay_out_bylines, set_missing_affiliations, s
 from works.importing.matching import plan_works
 from works.importing.merge import merge_record
 from works.importing.people import import_people
+from works.importing.places import import_institutions
 from works.importing.provenance import remember_sources, stored_hashes
 from works.importing.reference import upsert_institutions, upsert_topics, upsert_venues
 from works.models import Authorship, Topic, Venue
-from works.sources.records import Record, ResearcherRecord, WorkRecord
+from works.sources.records import (
+    InstitutionEntityRecord,
+    Record,
+    ResearcherRecord,
+    WorkRecord,
+)
 
 
 @dataclass
@@ -64,6 +70,10 @@ def records_import(*, records: list[Record]) -> BatchResult:
             pending.append((index, record))
     works = [(i, r) for i, r in pending if isinstance(r, WorkRecord)]
     people = [(i, r) for i, r in pending if isinstance(r, ResearcherRecord)]
+    places = [(i, r) for i, r in pending if isinstance(r, InstitutionEntityRecord)]
+    for is_new in import_institutions(places) if places else []:
+        result.created += is_new
+        result.updated += not is_new
     if works:
         _import_works(works, result)
     if people:

@@ -14,7 +14,7 @@ from psycopg.types.json import Jsonb
 from bzpeer.lib.bulk import copy_rows
 from works.importing.matching import record_identifiers
 from works.models import SourceRecord
-from works.sources.records import Record, ResearcherRecord
+from works.sources.records import InstitutionEntityRecord, Record, ResearcherRecord
 
 
 def stored_hashes(records: list[Record]) -> dict[tuple[str, str], str]:
@@ -39,6 +39,8 @@ def _summary(record: Record) -> dict[str, Any]:
     """What a source record says, for the provenance list on a work's page."""
     if isinstance(record, ResearcherRecord):
         return {"name": record.display_name}
+    if isinstance(record, InstitutionEntityRecord):
+        return {"name": record.institution.name, "kind": "institution"}
     return {
         "title": record.title,
         "kind": record.kind,

@@ -20,6 +20,7 @@ from bzpeer.lib.sources import Source
 from works.sources.files import FileFormatError, Item, json_lines, open_text
 from works.sources.records import (
     AuthorRecord,
+    InstitutionEntityRecord,
     InstitutionRecord,
     RecordError,
     ResearcherRecord,
@@ -92,7 +93,9 @@ def openalex_item(payload: object, where: str) -> Item:
             return Item(where, record=openalex_work(payload))
         if kind == "author":
             return Item(where, record=openalex_author(payload))
-        raise RecordError(f"{payload['id']} is not an OpenAlex Work or Author")
+        if kind == "institution":
+            return Item(where, record=openalex_institution(payload))
+        raise RecordError(f"{payload['id']} is not an OpenAlex Work, Author or Institution")
     except RecordError as exc:
         return Item(where, error=exc)
     except (TypeError, AttributeError, KeyError) as exc:
@@ -122,6 +125,8 @@ def openalex_kind(payload: dict[str, Any]) -> str | None:
         return "work"
     if normalize_openalex_id(identifier, "A"):
         return "author"
+    if normalize_openalex_id(identifier, "I"):
+        return "institution"
     return None
 
 
@@ -148,6 +153,20 @@ def _new_institution(payload: dict[str, Any]) -> InstitutionRecord:
         ror=ror.rsplit("/", 1)[-1] if ror else None,
         country_code=(payload.get("country_code") or "")[:2],
         kind=(payload.get("type") or "")[:40],
+    )
+
+
+def openalex_institution(payload: dict[str, Any]) -> InstitutionEntityRecord:
+    if not clean_text(payload.get("display_name")):
+        raise RecordError(f"{payload['id']} has no name")
+    institution = _new_institution(payload)
+    return with_hash(
+        InstitutionEntityRecord(
+            source=Source.OPENALEX,
+            external_id=institution.openalex_id or payload["id"],
+            institution=institution,
+            homepage=clean_text(payload.get("homepage_url"))[:200],
+        )
     )
 
 

@@ -84,8 +84,20 @@ class ResearcherRecord:
     content_hash: str = field(default="", compare=False)
 
 
-Record = WorkRecord | ResearcherRecord
-_R = TypeVar("_R", WorkRecord, ResearcherRecord)
+@dataclass(frozen=True)
+class InstitutionEntityRecord:
+    """An institution as a record of its own (an OpenAlex Institution), not as an affiliation
+    on a byline: what it says replaces what an earlier import said."""
+
+    source: str
+    external_id: str
+    institution: InstitutionRecord
+    homepage: str = ""
+    content_hash: str = field(default="", compare=False)
+
+
+Record = WorkRecord | ResearcherRecord | InstitutionEntityRecord
+_R = TypeVar("_R", WorkRecord, ResearcherRecord, InstitutionEntityRecord)
 
 
 def with_hash(record: _R) -> _R:
