@@ -18,7 +18,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed ## Create the virtualenv and install pinned dependencies
+# The .env with DEBUG=true comes with the virtualenv, so .venv/bin/python manage.py ... works
+# on a development checkout whichever make target made it.
+install: $(VENV)/.installed .env ## Create the virtualenv (and .env) and install pinned dependencies
 
 migrate: install ## Apply database migrations (starts the embedded PostgreSQL if DATABASE_URL is unset)
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
@@ -28,7 +30,7 @@ migrate: install ## Apply database migrations (starts the embedded PostgreSQL if
 .env:
 	cp .env.example .env
 
-demo: .env migrate ## Import the demo data through the arXiv importer and build its research graphs
+demo: migrate ## Import the demo data through the arXiv importer and build its research graphs
 	DEBUG=$${DEBUG:-1} $(PY) manage.py import_arxiv $(DEMO_FEED)
 	DEBUG=$${DEBUG:-1} $(PY) manage.py build_graphs
 

@@ -33,8 +33,7 @@ from claims.services import (
     verified_emails,
 )
 from profiles.models import Researcher
-from social.models import Invitation
-from social.services import get_invitation_for_user
+from social.views import conversation_or_404
 from works.models import Work
 
 
@@ -259,12 +258,7 @@ def report(request, slug):
 @login_required
 def conversation_report_view(request, public_id):
     """Either side of a conversation reports it to staff (who may then read it)."""
-    try:
-        invitation = get_invitation_for_user(
-            request.user, public_id, staff=is_staff_session(request)
-        )
-    except (Invitation.DoesNotExist, ValueError) as exc:
-        raise Http404("No such conversation.") from exc
+    invitation = conversation_or_404(request, public_id)
     form = ReportReasonForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Model, QuerySet
 
 from profiles.models import Researcher
 from works.models import Work
@@ -43,10 +43,14 @@ class IdRangePaginator:
         return _Page(rows)
 
 
-class _RecordSitemap(Sitemap):
-    """URLs on SITE_URL, whichever host the request came to."""
+class RecordSitemap(Sitemap):
+    """The pages of one model's records (``model``, whose ``location_field`` with the pk and
+    updated_at is all a page needs), on SITE_URL whichever host the request came to."""
 
     limit = 50_000
+
+    def __init__(self, model: type[Model], location_field: str) -> None:
+        self.model, self.location_field = model, location_field
 
     def get_protocol(self, protocol=None) -> str:
         return urlsplit(settings.SITE_URL).scheme or "https"
@@ -55,7 +59,7 @@ class _RecordSitemap(Sitemap):
         return urlsplit(settings.SITE_URL).netloc
 
     def records(self) -> QuerySet:
-        raise NotImplementedError
+        return self.model._default_manager.only("pk", self.location_field, "updated_at")
 
     def items(self) -> QuerySet:
         return self.records()
@@ -71,14 +75,7 @@ class _RecordSitemap(Sitemap):
         return self.records().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class ResearcherSitemap(_RecordSitemap):
-    def records(self) -> QuerySet:
-        return Researcher.objects.only("pk", "slug", "updated_at")
-
-
-class WorkSitemap(_RecordSitemap):
-    def records(self) -> QuerySet:
-        return Work.objects.only("pk", "public_id", "updated_at")
-
-
-SITEMAPS = {"researchers": ResearcherSitemap, "works": WorkSitemap}
+SITEMAPS = {
+    "researchers": RecordSitemap(Researcher, "slug"),
+    "works": RecordSitemap(Work, "public_id"),
+}

@@ -37,8 +37,8 @@ from social.services import (
     invitation_send,
     message_send,
 )
-from works.api import WorkSummarySerializer, byline_prefetch
-from works.models import Work
+from works.api import WorkSummarySerializer
+from works.models import Work, byline_prefetch
 
 ME = [SignedIn, TokenScope]
 

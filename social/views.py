@@ -126,7 +126,8 @@ def conversations(request):
     return render(request, "social/conversations.html", {"page": page})
 
 
-def _conversation_or_404(request, public_id) -> Invitation:
+def conversation_or_404(request, public_id) -> Invitation:
+    """The conversation if this request's person may see it (staff: once reported), else 404."""
     try:
         return get_invitation_for_user(request.user, public_id, staff=is_staff_session(request))
     except Invitation.DoesNotExist as exc:
@@ -135,7 +136,7 @@ def _conversation_or_404(request, public_id) -> Invitation:
 
 @login_required
 def conversation(request, public_id):
-    invitation = _conversation_or_404(request, public_id)
+    invitation = conversation_or_404(request, public_id)
     context = {
         "invitation": invitation,
         "messages_list": invitation.messages.select_related("author"),
@@ -152,7 +153,7 @@ def conversation_act(request, public_id, action):
     conversation is the claims app's (claims.views.conversation_report)."""
     if action not in CONVERSATION_FORMS:
         raise Http404("No such action.")
-    invitation = _conversation_or_404(request, public_id)
+    invitation = conversation_or_404(request, public_id)
     form_class = CONVERSATION_FORMS[action]
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():

@@ -4,6 +4,7 @@ a test scripts (429 with Retry-After, 500, a slow answer, a malformed body, a re
 OpenAlex (singletons, ``/works?filter=author.id:…`` with cursor paging, its rate-limit
 headers), Crossref (``/works/{doi}``, its plain-text 404) and arXiv (``/query?id_list=…``)."""
 
+import abc
 import hashlib
 import json
 import threading
@@ -41,7 +42,7 @@ class Seen:
     at: float
 
 
-class FakeSource:
+class FakeSource(abc.ABC):
     """A server, the requests it saw and the faults scripted for it; each source answers."""
 
     content_type = "application/json"
@@ -69,9 +70,9 @@ class FakeSource:
     def seen(self, path: str) -> list[Seen]:
         return [r for r in self.requests if r.path == path]
 
+    @abc.abstractmethod
     def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, dict, str]:
         """(status, headers, body) for a request no fault took."""
-        raise NotImplementedError
 
     def _handler(self):
         fake = self

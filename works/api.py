@@ -4,7 +4,7 @@ a researcher's works, newest first."""
 
 import uuid
 
-from django.db.models import BigIntegerField, ExpressionWrapper, F, Prefetch, Value
+from django.db.models import BigIntegerField, ExpressionWrapper, F, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,10 +15,9 @@ from rest_framework.response import Response
 from bzpeer.lib.api import CursorPage, LineCharField, conditional, query
 from bzpeer.lib.identifiers import normalize_arxiv_id, normalize_doi, normalize_openalex_id
 from profiles.api import researcher_for_api
-from works.models import Authorship, SourceRecord, Topic, Work
+from works.models import Authorship, SourceRecord, Topic, Work, byline_prefetch
 
 AUTHORS_LISTED = 20
-AUTHORS_SHOWN = 500
 
 
 class AuthorSerializer(serializers.ModelSerializer):
@@ -94,12 +93,6 @@ class WorkSerializer(WorkSummarySerializer):
         ]
 
 
-def byline_prefetch(limit: int) -> Prefetch:
-    """The first ``limit`` names of each work's byline, as ``work.byline``."""
-    authors = Authorship.objects.select_related("researcher").order_by("position")[:limit]
-    return Prefetch("authorships", queryset=authors, to_attr="byline")
-
-
 # A cursor needs one key no two rows share: the year (none sorts last) and then the newer
 # record, folded into one number.
 ID_SPAN = 10**10
@@ -132,16 +125,7 @@ class ResearcherWorks(generics.ListAPIView):
 
 def work_for_key(key: str) -> Work:
     """A work by its BZPEER id or ``doi:…``, ``arxiv:…``, ``openalex:W…``; else 404."""
-    works = Work.objects.select_related("venue").prefetch_related(
-        "identifiers",
-        "topics",
-        byline_prefetch(AUTHORS_SHOWN),
-        Prefetch(
-            "source_records",
-            queryset=SourceRecord.objects.order_by("source", "external_id"),
-            to_attr="records",
-        ),
-    )
+    works = Work.objects.in_full()
     scheme, _, value = key.partition(":")
     normalize = {
         "doi": normalize_doi,

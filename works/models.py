@@ -50,6 +50,10 @@ class Topic(models.Model):
         return self.name
 
 
+# A work's page (and the API's work) shows this many names of its byline.
+BYLINE_SHOWN = 500
+
+
 class WorkQuerySet(models.QuerySet):
     def by_researcher(self, researcher):
         """Works on the researcher's public list: hidden ones are left out."""
@@ -69,14 +73,22 @@ class WorkQuerySet(models.QuerySet):
     def listed(self, authors_shown: int = 20):
         """As a list of works shows them: newest first, with venue, identifiers and the first
         ``authors_shown`` names of the byline, in a fixed number of queries."""
-        byline = Authorship.objects.select_related("researcher").order_by("position")
         return (
             self.newest_first()
             .select_related("venue")
-            .prefetch_related(
-                models.Prefetch("authorships", queryset=byline[:authors_shown], to_attr="byline"),
-                "identifiers",
-            )
+            .prefetch_related(byline_prefetch(authors_shown), "identifiers")
+        )
+
+    def in_full(self, authors_shown: int | None = BYLINE_SHOWN):
+        """As a work's own page shows it: venue, identifiers, topics, the byline (its first
+        ``authors_shown`` names, or all), and its source records, in a fixed number of
+        queries."""
+        records = SourceRecord.objects.order_by("source", "external_id")
+        return self.select_related("venue").prefetch_related(
+            "identifiers",
+            "topics",
+            byline_prefetch(authors_shown),
+            models.Prefetch("source_records", queryset=records, to_attr="records"),
         )
 
     def newest_first(self):
@@ -233,6 +245,15 @@ class Authorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.printed_name} on {self.work_id}"
+
+
+def byline_prefetch(limit: int | None = None) -> models.Prefetch:
+    """Each work's byline in order (its first ``limit`` names, or all), with their researchers,
+    as ``work.byline``."""
+    authors = Authorship.objects.select_related("researcher").order_by("position")
+    return models.Prefetch(
+        "authorships", queryset=authors[:limit] if limit else authors, to_attr="byline"
+    )
 
 
 class SourceRecord(models.Model):

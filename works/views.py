@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -18,10 +17,9 @@ from profiles.forms import AddWorkForm
 from profiles.models import Researcher
 from profiles.views import get_researcher_for_owner
 from works import citations
-from works.models import Authorship, SourceRecord, Work, WorkAddition
+from works.models import BYLINE_SHOWN, Work, WorkAddition, byline_prefetch
 from works.services import authorship_add, authorship_hide
 
-AUTHORS_SHOWN = 500
 EXPORT_CHUNK = 500
 
 # The citation formats, by file extension: their media type (also asked for in Accept).
@@ -47,11 +45,6 @@ def asked_for(request) -> str | None:
     if preferred in (None, "text/html"):
         return None
     return _BY_TYPE.get(preferred, JSON_LD)
-
-
-def _byline(limit: int | None = None) -> Prefetch:
-    authors = Authorship.objects.select_related("researcher").order_by("position")
-    return Prefetch("authorships", queryset=authors[:limit] if limit else authors, to_attr="byline")
 
 
 def export_response(items: Iterable[citations.Citable], ext: str, filename: str = ""):
@@ -95,7 +88,7 @@ def researcher_works_export(request, slug, ext):
         Work.objects.by_researcher(researcher)
         .newest_first()
         .select_related("venue")
-        .prefetch_related(_byline(), "identifiers")
+        .prefetch_related(byline_prefetch(), "identifiers")
     )
     items = (
         citations.citable(w, site_url=settings.SITE_URL)
@@ -105,19 +98,7 @@ def researcher_works_export(request, slug, ext):
 
 
 def _work(public_id, byline_limit: int | None):
-    return get_object_or_404(
-        Work.objects.select_related("venue").prefetch_related(
-            "identifiers",
-            "topics",
-            _byline(byline_limit),
-            Prefetch(
-                "source_records",
-                queryset=SourceRecord.objects.order_by("source", "external_id"),
-                to_attr="records",
-            ),
-        ),
-        public_id=public_id,
-    )
+    return get_object_or_404(Work.objects.in_full(byline_limit), public_id=public_id)
 
 
 def work_cite(request, public_id, ext):
@@ -131,7 +112,7 @@ def work_detail(request, public_id):
     """A work with its byline, where each of its records came from, and how to cite it; the
     citation formats and JSON-LD by content negotiation."""
     wanted = asked_for(request)
-    work = _work(public_id, byline_limit=None if wanted else AUTHORS_SHOWN)
+    work = _work(public_id, byline_limit=None if wanted else BYLINE_SHOWN)
     item = citations.citable(work, site_url=settings.SITE_URL)
     if wanted == JSON_LD:
         return jsonld_response(citations.to_schema_org(item))
