@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "profiles",
     "works",
     "graph",
+    "sources",
     "social",
     "claims",
     "trust",
@@ -192,12 +193,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
-    # Counts left stale by an interrupted import or a staff edit are caught up here.
-    "refresh-stale-researchers": {
-        "task": "profiles.researchers_refresh_stale",
-        "schedule": 600.0,
-    },
-    # And a nightly pass over whatever trust scores are still stale.
+    # Counts left stale by an interrupted import or a staff edit are caught up here, and
+    # nightly whatever trust scores are still stale.
+    "refresh-stale-researchers": {"task": "profiles.researchers_refresh_stale", "schedule": 600.0},
     "nightly-trust-pass": {
         "task": "profiles.researchers_refresh_stale",
         "schedule": crontab(minute=30, hour=3),
@@ -207,15 +205,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
     # Builds waiting graph slices: changes within the interval make one build, not many.
-    "build-waiting-graph-slices": {
-        "task": "graph.slices_dispatch",
-        "schedule": 30.0,
-    },
-    # Emails whose task was never queued (the broker was down after the commit) go out here.
+    "build-waiting-graph-slices": {"task": "graph.slices_dispatch", "schedule": 30.0},
+    # Emails and jobs whose task was never queued (the broker was down after the commit).
     "email-unsent-notifications": {
         "task": "profiles.notifications_email_unsent",
         "schedule": 300.0,
     },
+    "send-unqueued-jobs": {"task": "sources.queued_jobs_dispatch", "schedule": 600.0},
+    # Each hour, the claimed records whose hour it is are read again from their sources.
+    "refresh-claimed-records": {"task": "sources.refresh_dispatch", "schedule": crontab(minute=7)},
 }
 
 # Authentication: django-allauth, email and password, verified email.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("profiles.urls")),
     path("", include("works.urls")),
     path("", include("graph.urls")),
+    path("", include("sources.urls")),
     # Before social's: a conversation's report/ address is the claims app's.
     path("", include("claims.urls")),
     path("", include("social.urls")),

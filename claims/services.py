@@ -24,6 +24,8 @@ from profiles.models import Researcher, User
 from profiles.services import researcher_refresh_later
 from social.models import Invitation, Notification
 from social.services import invitation_mark_reported, notify
+from sources.jobs import job_finish, source_read
+from sources.models import FetchJob
 from works.services import coauthor_ids
 from works.sources.orcid_json import json_person_name
 
@@ -346,4 +348,40 @@ def conversation_report(*, invitation: Invitation, user: User, reason: str) -> R
             f"Conversation {settings.SITE_URL}{invitation.get_absolute_url()} reported: "
             f"{reason.strip()[:4000]}"
         ),
+    )
+
+
+@transaction.atomic
+def page_build_finish(*, job: FetchJob) -> FetchJob:
+    """After a page-build job read the person's sources: the record with their iD becomes
+    theirs (L2), as an approved claim with ORCID evidence and its audit log, trust moving for
+    the record and its coauthors. Running it again changes nothing."""
+    user = job.user
+    researcher = Researcher.objects.select_for_update().filter(orcid=job.identifier).first()
+    if user is None or researcher is None:
+        return job_finish(job, "ORCID gave no record for your iD.", failed=True)
+    if researcher.owner_id not in (None, user.pk):
+        return job_finish(
+            job, "This record belongs to someone else: ask staff to look at it.", failed=True
+        )
+    if researcher.owner_id is None:
+        claim = Claim.objects.create(
+            researcher=researcher, claimant=user, status=Claim.Status.PENDING, name_matches=True
+        )
+        Evidence.objects.create(
+            claim=claim,
+            kind=Evidence.Kind.ORCID,
+            is_proof=True,
+            orcid=job.identifier,
+            summary=f"Signed in with ORCID {job.identifier}; the page was built from that "
+            "ORCID record.",
+        )
+        _log(claim, user, "submitted", "", "the page was built from their ORCID record")
+        _approve(claim, None, "ORCID sign-in with this record's iD: the page was built from it.")
+    for source in ("orcid", "openalex") if researcher.openalex_id else ("orcid",):
+        source_read(researcher_id=researcher.pk, source=source)
+    return job_finish(
+        job,
+        f"Your page is ready: {researcher.display_name}, built from ORCID and OpenAlex.",
+        researcher=researcher,
     )

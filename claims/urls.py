@@ -5,6 +5,7 @@ from claims import views
 app_name = "claims"
 
 urlpatterns = [
+    path("build-my-page/", views.page_build_view, name="page-build"),
     path("researchers/<slug:slug>/claim/", views.claim_start, name="claim-start"),
     path("researchers/<slug:slug>/claim/orcid/", views.claim_orcid, name="claim-orcid"),
     path("researchers/<slug:slug>/report/", views.report, name="report"),

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from bzpeer.lib.staff import is_staff_session, staff_required
+from claims.builds import page_build_start
 from claims.forms import (
     DecisionForm,
     EmailClaimForm,
@@ -271,3 +272,15 @@ def conversation_report_view(request, public_id):
         )
         messages.success(request, "Reported to staff. Thank you.")
     return redirect(invitation)
+
+
+@require_POST
+@login_required
+def page_build_view(request):
+    """Build my page from ORCID: a job reads the record, the page then polls for it."""
+    try:
+        job = page_build_start(user=request.user)
+    except ClaimError as exc:
+        messages.error(request, str(exc))
+        return redirect("pages:home")
+    return redirect(job)

@@ -21,10 +21,12 @@ from bzpeer.lib.pagination import (
     KnownCountPaginator,
     page_or_last,
 )
+from claims.builds import researcher_for_orcid
 from claims.models import Claim
 from pages.services import account_delete, account_export
 from profiles import linked_data
 from profiles.models import Follow, Researcher, SlugRedirect
+from sources.models import FetchJob, SourceRead
 from works.models import Work
 from works.views import (
     JSON_LD,
@@ -42,7 +44,12 @@ def home(request):
         researchers = researchers.search(query)
     paginator = Paginator(researchers.by_prominence(), RESEARCHERS_PER_PAGE)
     page = page_or_last(paginator, request.GET.get("page"))
-    return render(request, "pages/home.html", {"query": query, "page": page})
+    context = {"query": query, "page": page, "orcid": None}
+    if request.user.is_authenticated and (found := researcher_for_orcid(request.user)):
+        # Signed in with ORCID: their record, or the offer to build it (or the build waiting).
+        context["orcid"], context["orcid_record"] = found
+        context["build"] = FetchJob.objects.visible_to(request.user).filter(kind="build").first()
+    return render(request, "pages/home.html", context)
 
 
 def researcher_detail(request, slug, explorer=False):
@@ -78,6 +85,7 @@ def researcher_detail(request, slug, explorer=False):
         ),
         "is_owner": researcher.is_owned_by(request.user),
         "graph_slice": getattr(researcher, "graph_slice", None),
+        "source_reads": SourceRead.objects.filter(researcher=researcher),
         "explorer_open": explorer,
         "jsonld": jsonld,
         "export_formats": export_formats(),

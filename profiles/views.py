@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from bzpeer.lib.identifiers import normalize_openalex_id, normalize_orcid
-from profiles.forms import AccountForm, AddWorkForm, ApiTokenForm, ResearcherEditForm
+from profiles.forms import AccountForm, ApiTokenForm, ResearcherEditForm
 from profiles.models import ApiToken, Researcher
 from profiles.services import (
     account_rename,
@@ -58,7 +58,6 @@ def researcher_edit(request, slug):
     if imported:
         form.fields["affiliation"].disabled = True
         form.fields["affiliation"].help_text = "Imported from the sources."
-    add_form = AddWorkForm()
     if request.method == "POST" and form.is_valid():
         researcher_update(researcher=researcher, user=request.user, **form.cleaned_data)
         messages.success(request, "Saved.")
@@ -66,7 +65,6 @@ def researcher_edit(request, slug):
     context = {
         "researcher": researcher,
         "form": form,
-        "add_form": add_form,
         "my_other_records": Researcher.objects.filter(owner=request.user).exclude(pk=researcher.pk),
     }
     return render(request, "profiles/researcher_edit.html", context)

@@ -281,3 +281,22 @@ class ApiTokenFactory(DjangoModelFactory):
     prefix = factory.Sequence(lambda n: f"{n:08x}")
     secret_hash = factory.LazyFunction(lambda: "0" * 64)
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+
+
+class FetchJobFactory(DjangoModelFactory):
+    class Meta:
+        model = "sources.FetchJob"
+
+    kind = "refresh"
+    user = factory.SubFactory(UserFactory)
+    researcher = factory.SubFactory(ResearcherFactory, owner=factory.SelfAttribute("..user"))
+    keys = factory.LazyFunction(lambda: ["openalex:A5023888391"])
+
+
+class SourceReadFactory(DjangoModelFactory):
+    class Meta:
+        model = "sources.SourceRead"
+
+    researcher = factory.SubFactory(ResearcherFactory)
+    source = "openalex"
+    read_at = factory.LazyFunction(timezone.now)

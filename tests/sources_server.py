@@ -20,6 +20,8 @@ ENTITIES = {
     "authors/A5317838346": "A5317838346.json",
     "works/W2741809807": "W2741809807.json",
     "institutions/I27837315": "I27837315.json",
+    # OpenAlex answers an author by their ORCID iD (an external ID) as by its own ID.
+    "authors/orcid:0000-0001-6187-6610": "A5023888391.json",
 }
 # Priem's works, as the recorded /works list pages (the second, last one is empty).
 AUTHOR_PAGES = {"A5023888391": ["works_cursor_page_1.json", "works_cursor_page_2_last.json"]}
@@ -124,7 +126,9 @@ class FakeOpenAlex(FakeSource):
         if path in ENTITIES:
             return 200, {}, (FIXTURES / ENTITIES[path]).read_text()
         if path == "works" and "filter" in query:
-            author = query["filter"][0].removeprefix("author.id:")
+            # author.id:A…, optionally with from_updated_date:YYYY-MM-DD (works changed since).
+            wanted = dict(part.partition(":")[::2] for part in query["filter"][0].split(","))
+            author, since = wanted.get("author.id", ""), wanted.get("from_updated_date")
             pages = AUTHOR_PAGES.get(author)
             if not pages:
                 return (
@@ -133,6 +137,10 @@ class FakeOpenAlex(FakeSource):
                     json.dumps({"meta": {"count": 0, "next_cursor": None}, "results": []}),
                 )
             first = json.loads((FIXTURES / pages[0]).read_text())
+            if since:
+                first["results"] = [
+                    w for w in first["results"] if w.get("updated_date", "")[:10] >= since
+                ]
             cursor = query.get("cursor", ["*"])[0]
             if cursor == "*":
                 return 200, {}, json.dumps(first)

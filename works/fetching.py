@@ -2,9 +2,15 @@
 same as one imported from a file (works.importer.run_fetch): ``openalex:A…`` (an author and
 all their works, by cursor), ``openalex:W…`` (a work), ``openalex:I…`` (an institution),
 ``doi:10.…`` (Crossref; arXiv's own 10.48550 DOIs from arXiv), ``arxiv:…`` (an arXiv entry),
-``orcid:0000-…`` (a person's ORCID record: the person, their employment, their works)."""
+``orcid:0000-…`` (a person's ORCID record: the person, their employment, their works),
+``openalex:orcid:0000-…`` (the OpenAlex author with that ORCID iD, and their works).
+
+``since`` (a date) asks only for what changed from that day where the source can say
+(OpenAlex's ``from_updated_date``). A source that is down or refusing (5xx, 429, no answer)
+raises SourceDown, a FetchError that a job may retry later."""
 
 from collections.abc import Iterator
+from datetime import date
 
 from bzpeer.lib.identifiers import (
     normalize_arxiv_id,
@@ -22,31 +28,41 @@ from works.sources.orcid import response_items
 
 KEYS = (
     "openalex:A… (an author and their works), openalex:W… (a work), openalex:I… (an "
-    "institution), doi:10.… (Crossref), "
+    "institution), openalex:orcid:0000-… (an author by ORCID iD), doi:10.… (Crossref), "
     "arxiv:… (arXiv), orcid:0000-… (an ORCID record)"
 )
 ARXIV_DOI = "10.48550/arxiv."
 
 
-def fetch(key: str) -> Iterator[Item]:
+class SourceDown(FetchError):
+    """The source is down or refusing for now: asking again later may work."""
+
+
+def fetch(key: str, *, since: date | None = None) -> Iterator[Item]:
     """The Items of one key; FetchError when the key is not one BZPEER reads, the source
-    holds no such record, or it does not answer as it should."""
+    holds no such record, or it does not answer as it should (SourceDown when it may later)."""
     scheme, _, value = key.strip().partition(":")
     value = value.strip()[:300]
-    reader, source = _reader(key, scheme.lower(), value)
+    reader, source = _reader(key, scheme.lower(), value, since)
     try:
         yield from reader()
     except NotFound as exc:
         raise FetchError(f"{key}: {source} holds no such record") from exc
-    except (SourceError, FileFormatError) as exc:
+    except SourceError as exc:
+        if exc.status is None or exc.status == 429 or exc.status >= 500:
+            raise SourceDown(f"{key}: {exc}") from exc
+        raise FetchError(f"{key}: {exc}") from exc
+    except FileFormatError as exc:
         raise FetchError(f"{key}: {exc}") from exc
 
 
-def _reader(key: str, scheme: str, value: str):
+def _reader(key: str, scheme: str, value: str, since: date | None):
     if scheme == "openalex":
+        if value.lower().startswith("orcid:") and (by_orcid := normalize_orcid(value[6:])):
+            return (lambda: _openalex(key, f"orcid:{by_orcid}", since)), "OpenAlex"
         identifier = normalize_openalex_id(value)
         if identifier and identifier[0] in ("A", "W", "I"):
-            return (lambda: _openalex(key, identifier)), "OpenAlex"
+            return (lambda: _openalex(key, identifier, since)), "OpenAlex"
     elif scheme == "doi" and (doi := normalize_doi(value)):
         if doi.startswith(ARXIV_DOI):
             return (lambda: _arxiv(key, doi.removeprefix(ARXIV_DOI))), "arXiv"
@@ -58,7 +74,7 @@ def _reader(key: str, scheme: str, value: str):
     raise FetchError(f"{key}: not a key BZPEER fetches ({KEYS})")
 
 
-def _openalex(key: str, identifier: str) -> Iterator[Item]:
+def _openalex(key: str, identifier: str, since: date | None) -> Iterator[Item]:
     api = openalex.client()
     if identifier[0] in ("W", "I"):
         kind = "works" if identifier[0] == "W" else "institutions"
@@ -66,7 +82,9 @@ def _openalex(key: str, identifier: str) -> Iterator[Item]:
         return
     author = openalex.entity(api, "authors", identifier)
     yield openalex_item(author, key)
-    for n, work in enumerate(openalex.works_of_author(api, identifier)):
+    # By ORCID iD, the author's own ID is in the answer (merged authors answer the kept one).
+    author_id = normalize_openalex_id(str(author["id"])) or identifier
+    for n, work in enumerate(openalex.works_of_author(api, author_id, since=since)):
         yield openalex_item(work, f"{key} works[{n}]")
 
 

@@ -29,6 +29,5 @@ urlpatterns = [
         views.researcher_works_export,
         name="researcher-works-export",
     ),
-    path("researchers/<slug:slug>/works/add/", views.work_add, name="work-add"),
     path("researchers/<slug:slug>/works/<uuid:public_id>/hide/", views.work_hide, name="work-hide"),
 ]

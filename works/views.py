@@ -13,12 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from profiles.forms import AddWorkForm
 from profiles.models import Researcher
 from profiles.views import get_researcher_for_owner
 from works import citations
-from works.models import BYLINE_SHOWN, Work, WorkAddition, byline_prefetch
-from works.services import authorship_add, authorship_hide
+from works.models import BYLINE_SHOWN, Work, byline_prefetch
+from works.services import authorship_hide
 
 EXPORT_CHUNK = 500
 
@@ -134,32 +133,6 @@ def jsonld_response(data: dict) -> HttpResponse:
     response = HttpResponse(json.dumps(data, ensure_ascii=False), content_type=JSON_LD)
     patch_vary_headers(response, ["Accept"])
     return response
-
-
-@require_POST
-@login_required
-def work_add(request, slug):
-    researcher = get_researcher_for_owner(request.user, slug)
-    form = AddWorkForm(request.POST)
-    if form.is_valid():
-        try:
-            added = authorship_add(
-                researcher=researcher, user=request.user, identifier=form.cleaned_data["identifier"]
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            if isinstance(added, WorkAddition):
-                messages.info(
-                    request,
-                    f"No name in the byline of “{added.work.title}” fits this record: staff "
-                    "will check the work is yours before it is added.",
-                )
-            else:
-                messages.success(request, f"Added “{added.work.title}” as {added.printed_name}.")
-    else:
-        messages.error(request, " ".join(map(str, form.errors["identifier"])))
-    return redirect("profiles:researcher-edit", slug=researcher.slug)
 
 
 @require_POST

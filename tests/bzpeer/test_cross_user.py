@@ -12,7 +12,8 @@ from profiles.models import Follow
 from social.emails import unsubscribe_url
 from social.models import Invitation
 from social.services import follow_create, invitation_send
-from tests.factories import InstitutionFactory, ResearcherFactory, TopicFactory
+from sources.models import FetchJob
+from tests.factories import FetchJobFactory, InstitutionFactory, ResearcherFactory, TopicFactory
 
 # The addresses third-party apps bring, each with its own tests: the admin (all behind the
 # staff boundary, tests/bzpeer/test_staff_boundary.py) and allauth's account pages.
@@ -39,7 +40,10 @@ CASES = {
     "works:work-cite": ("get", "/works/{work}/cite.bib", PUBLIC),
     "works:researcher-feed": ("get", "/researchers/{record}/feed.atom", PUBLIC),
     "works:researcher-works-export": ("get", "/researchers/{record}/works.ris", PUBLIC),
-    "works:work-add": ("post", "/researchers/{record}/works/add/", OWNER),
+    "sources:work-add": ("post", "/researchers/{record}/works/add/", OWNER),
+    "sources:researcher-sources": ("get", "/researchers/{record}/sources/", OWNER),
+    "sources:refresh": ("post", "/researchers/{record}/sources/refresh/", OWNER),
+    "sources:job-detail": ("get", "/jobs/{job}/", PARTIES),
     "works:work-hide": ("post", "/researchers/{record}/works/{work}/hide/", OWNER),
     "graph:graph-json": ("get", "/researchers/{record}/graph.json", PUBLIC),
     "graph:graph-section": ("get", "/researchers/{record}/graph/section/", PUBLIC),
@@ -120,6 +124,7 @@ def objects(cast):
         "report": report.pk,
         "topic": TopicFactory().pk,
         "institution": InstitutionFactory().pk,
+        "job": FetchJobFactory(user=cast.owner, researcher=cast.owner_record).public_id,
     }
 
 
@@ -128,6 +133,7 @@ def owners_rows(cast) -> dict:
         "follows": list(Follow.objects.exclude(user=cast.stranger).values_list("pk", flat=True)),
         "claims": list(Claim.objects.values_list("pk", "status", "claimant_id")),
         "invitations": list(Invitation.objects.values_list("pk", "status", "reported")),
+        "jobs": list(FetchJob.objects.values_list("pk", "status")),
         "owner": list(
             type(cast.owner_record)
             .objects.filter(pk=cast.owner_record.pk)

@@ -23,6 +23,7 @@ from claims.services import claim_submit
 from tests.cast import PEOPLE, ROLES, OrcidAccountFactory, claim_with_staff
 from tests.factories import (
     AuthorshipFactory,
+    FetchJobFactory,
     FollowFactory,
     GraphSliceFactory,
     InvitationFactory,
@@ -38,7 +39,7 @@ except ImportError:
     from profiles.emails import unsubscribe_url
 
 # The apps a model may live in, tried in order (models are moving out of profiles).
-APP_LABELS = ("social", "trust", "works", "profiles", "claims", "graph")
+APP_LABELS = ("social", "trust", "works", "profiles", "claims", "graph", "sources")
 
 
 def model(name: str):
@@ -227,6 +228,48 @@ def test_ask_for_a_work_whose_byline_does_not_name_the_owner(cast, role, outcome
         researcher=cast.owner_record, work=work, status="pending"
     )
     settle(response, outcome, before, waiting.exists())
+
+
+@pytest.mark.parametrize("role, outcome", OWNER_ONLY)
+def test_refresh_a_record_from_its_sources(cast, role, outcome, django_capture_on_commit_callbacks):
+    """Queued only (the job's task would read the sources: tests/sources)."""
+    model("Researcher").objects.filter(pk=cast.owner_record.pk).update(openalex_id="A5023888391")
+    with django_capture_on_commit_callbacks(execute=False):
+        response, before = post(
+            cast, role, f"/researchers/{cast.owner_record.slug}/sources/refresh/"
+        )
+    queued = model("FetchJob").objects.filter(researcher=cast.owner_record, kind="refresh")
+    settle(response, outcome, before, queued.exists())
+
+
+@pytest.mark.parametrize(
+    "role, outcome",
+    table(owner=DENIED, coauthor=DENIED, stranger=OK, staff=DENIED, anonymous=LOGIN),
+)
+def test_build_a_page_from_orcid(cast, role, outcome, django_capture_on_commit_callbacks):
+    """Only for the iD one signed in with, when no record has it: here the stranger's. The
+    owner's and coauthor's iDs have records (claim those); staff did not sign in with ORCID."""
+    from allauth.socialaccount.models import SocialAccount
+
+    SocialAccount.objects.create(user=cast.stranger, provider="orcid", uid="0000-0002-1825-0097")
+    with django_capture_on_commit_callbacks(execute=False):
+        response, before = post(cast, role, "/build-my-page/")
+    built = model("FetchJob").objects.filter(kind="build", identifier="0000-0002-1825-0097")
+    if outcome == DENIED:  # no ORCID sign-in: told so on the home page, nothing queued
+        assert response.status_code == 302 and not built.exists()
+        return
+    settle(response, outcome, before, built.filter(user=pk_of(cast, role)).exists())
+
+
+@pytest.mark.parametrize(
+    "role, outcome",
+    table(owner=READ, coauthor=HIDDEN, stranger=HIDDEN, staff=HIDDEN, anonymous=LOGIN),
+)
+def test_read_someone_elses_job(cast, role, outcome):
+    job = FetchJobFactory(user=cast.owner, researcher=cast.owner_record, message="Added it.")
+    response = get(cast, role, job.get_absolute_url())
+    answered(response, outcome)
+    assert ("Added it." in response.content.decode()) is (outcome == READ)
 
 
 def test_an_owner_cannot_take_a_byline_entry_another_owner_holds(cast):
@@ -762,6 +805,8 @@ ENDPOINTS = {
             {"identifier": _loose_work(c)},
         ),
     ),
+    "refresh": ("owner", lambda c: (f"/researchers/{c.owner_record.slug}/sources/refresh/", {})),
+    "page-build": ("stranger", lambda c: ("/build-my-page/", {})),
     "work-hide": (
         "owner",
         lambda c: (f"/researchers/{c.owner_record.slug}/works/{c.shared_work.public_id}/hide/", {}),

@@ -7,6 +7,7 @@ from django.urls import reverse
 from claims.models import Claim, Report
 from claims.services import claim_approve, claim_submit
 from profiles.models import Researcher
+from sources.models import FetchJob
 from tests.conftest import DEMO_FEED, run_command, staff_login
 from tests.factories import AuthorshipFactory, ResearcherFactory, WorkFactory
 from tests.people import make_person, sign_in
@@ -98,7 +99,7 @@ def test_only_the_owner_edits_hides_and_adds(client, demo):
     assert client.get(reverse("profiles:researcher-edit", args=[demo.slug])).status_code == 403
     hide = reverse("works:work-hide", args=[demo.slug, work.public_id])
     assert client.post(hide).status_code == 403
-    add = reverse("works:work-add", args=[demo.slug])
+    add = reverse("sources:work-add", args=[demo.slug])
     assert client.post(add, {"identifier": "10.7717/peerj.4375"}).status_code == 403
     assert not Authorship.objects.filter(hidden=True).exists()
 
@@ -163,7 +164,7 @@ def test_an_owner_adds_a_work_whose_byline_names_them_by_its_doi(client, demo):
     AuthorshipFactory(work=work, position=1, researcher=variant)
     client.force_login(tim)
     response = client.post(
-        reverse("works:work-add", args=[demo.slug]),
+        reverse("sources:work-add", args=[demo.slug]),
         {"identifier": "https://doi.org/10.1234/CONTINUOUS-CONTROL"},
         follow=True,
     )
@@ -175,11 +176,13 @@ def test_an_owner_adds_a_work_whose_byline_names_them_by_its_doi(client, demo):
     assert Researcher.objects.get(pk=variant.pk).works_count == 0
 
     response = client.post(
-        reverse("works:work-add", args=[demo.slug]),
+        reverse("sources:work-add", args=[demo.slug]),
         {"identifier": "10.9999/not-held"},
         follow=True,
     )
-    assert "BZPEER holds no work with that DOI" in response.content.decode()
+    # Not held: a job fetches it (tests/sources/test_jobs.py), nothing is linked yet.
+    assert "BZPEER does not hold that work yet: fetching it now" in response.content.decode()
+    assert FetchJob.objects.get().keys == ["doi:10.9999/not-held"]
 
 
 @pytest.mark.django_db
@@ -190,7 +193,7 @@ def test_an_owner_cannot_attach_a_paper_they_did_not_write(client, demo):
     before = Researcher.objects.get(pk=demo.pk)
     client.force_login(tim)
     response = client.post(
-        reverse("works:work-add", args=[demo.slug]),
+        reverse("sources:work-add", args=[demo.slug]),
         {"identifier": "https://doi.org/10.7717/PEERJ.4375"},
         follow=True,
     )
@@ -204,7 +207,7 @@ def test_an_owner_cannot_attach_a_paper_they_did_not_write(client, demo):
     assert addition.status == WorkAddition.Status.PENDING and addition.requested_by == tim
 
     # Asking again does not make a second request; staff decide the one there is.
-    client.post(reverse("works:work-add", args=[demo.slug]), {"identifier": "10.7717/peerj.4375"})
+    client.post(reverse("sources:work-add", args=[demo.slug]), {"identifier": "10.7717/peerj.4375"})
     assert WorkAddition.objects.count() == 1
     staff = make_person("staff@example.org", "Staff", staff=True)
     work_addition_decide(addition=addition, staff=staff, approve=True, reason="Publisher page.")
@@ -222,7 +225,7 @@ def test_an_owner_cannot_take_a_byline_entry_another_person_owns(client, demo):
     work = WorkFactory(identifier__scheme="doi", identifier__value="10.1234/theirs")
     AuthorshipFactory(work=work, position=0, researcher=other)
     client.force_login(tim)
-    client.post(reverse("works:work-add", args=[demo.slug]), {"identifier": "10.1234/theirs"})
+    client.post(reverse("sources:work-add", args=[demo.slug]), {"identifier": "10.1234/theirs"})
     assert Authorship.objects.get(work=work).researcher_id == other.pk
     assert WorkAddition.objects.filter(researcher=demo, work=work).exists()
 
@@ -274,7 +277,7 @@ def test_every_form_refuses_a_request_without_its_csrf_token(demo):
         reverse("claims:report", args=[owner.slug]),
         reverse("profiles:researcher-edit", args=[owner.slug]),
         reverse("works:work-hide", args=[owner.slug, work.public_id]),
-        reverse("works:work-add", args=[owner.slug]),
+        reverse("sources:work-add", args=[owner.slug]),
         reverse("social:researcher-follow", args=[owner.slug]),
         reverse("account_login"),
         reverse("account_signup"),

@@ -134,7 +134,7 @@ def test_owner_edits_refuse_control_characters(client, people):
     assert "Write this on one line" in response.content.decode()
     assert Researcher.objects.get(pk=people["demo"].pk).summary == ""
     response = client.post(
-        reverse("works:work-add", args=[people["demo"].slug]), {"identifier": NUL}, follow=True
+        reverse("sources:work-add", args=[people["demo"].slug]), {"identifier": NUL}, follow=True
     )
     assert "Null characters are not allowed" in response.content.decode()
 

@@ -2,6 +2,7 @@
 Base URL from OPENALEX_API_URL; OPENALEX_API_KEY and the contact address go with every call."""
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -31,14 +32,18 @@ def entity(api: Client, kind: str, key: str) -> dict[str, Any]:
     return payload
 
 
-def works_of_author(api: Client, author: str) -> Iterator[dict[str, Any]]:
-    """Every work of an author, page by page (cursor paging, PER_PAGE a page), until a page
-    comes back empty or without a next cursor."""
+def works_of_author(
+    api: Client, author: str, *, since: date | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every work of an author (``since``: only those OpenAlex changed from that day on), page
+    by page (cursor paging, PER_PAGE a page), until a page is empty or has no next cursor."""
     cursor: str | None = "*"
+    wanted = f"author.id:{author}"
+    if since:
+        wanted += f",from_updated_date:{since.isoformat()}"
     while cursor:
         page = api.get_json(
-            "works",
-            {"filter": f"author.id:{author}", "per-page": str(PER_PAGE), "cursor": cursor},
+            "works", {"filter": wanted, "per-page": str(PER_PAGE), "cursor": cursor}
         )
         if not isinstance(page, dict) or not isinstance(page.get("results"), list):
             raise SourceError(f"openalex answered a page of {author}'s works with no results")
