@@ -21,7 +21,7 @@ from django.utils import timezone
 from claims.matching import email_domain_fits, name_fits
 from claims.models import Claim, ClaimEvent, Evidence, Report
 from profiles.models import Researcher, User
-from profiles.services import researcher_refresh_later
+from profiles.services import researcher_refresh, researcher_refresh_later
 from social.models import Invitation, Notification
 from social.services import invitation_mark_reported, notify
 from sources.jobs import job_finish, source_read
@@ -378,6 +378,8 @@ def page_build_finish(*, job: FetchJob) -> FetchJob:
         )
         _log(claim, user, "submitted", "", "the page was built from their ORCID record")
         _approve(claim, None, "ORCID sign-in with this record's iD: the page was built from it.")
+        # In the worker, not a request: the new owner sees their level as the page opens.
+        researcher_refresh(researcher_ids=[researcher.pk], event="page built from ORCID")
     for source in ("orcid", "openalex") if researcher.openalex_id else ("orcid",):
         source_read(researcher_id=researcher.pk, source=source)
     return job_finish(

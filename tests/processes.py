@@ -224,6 +224,26 @@ class PostgresServer:
 
 
 @contextmanager
+def site_worker(**env: str) -> Iterator[subprocess.Popen]:
+    """A real worker on a queue of its own, to which the site's tasks go (not run eagerly)
+    while the context lasts; ``env`` for the worker (the sources' addresses)."""
+    import uuid
+
+    from bzpeer.celery import app
+
+    need(bool(settings.REDIS_URL), "REDIS_URL is not set: no broker for a real worker")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    process = start_worker(queue, **env)
+    eager, default_queue = app.conf.task_always_eager, app.conf.task_default_queue
+    app.conf.task_always_eager, app.conf.task_default_queue = False, queue
+    try:
+        yield process
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = eager, default_queue
+        stop(process)
+
+
+@contextmanager
 def queued_tasks() -> Iterator[None]:
     """Tasks go to the broker, as in production, instead of running in the test's process."""
     from bzpeer.celery import app
