@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from bzpeer.lib.admin import ReadOnlyAdminMixin
-from profiles.models import ApiToken, Institution, ResearcherChange, SlugRedirect, User
+from profiles.models import (
+    ApiToken,
+    Institution,
+    OpenAlexRedirect,
+    ResearcherChange,
+    SlugRedirect,
+    User,
+)
 from profiles.services import api_token_revoke
 
 # The Researcher admin is the works app's (works.admin): its merges and splits move works.
@@ -34,6 +41,14 @@ class SlugRedirectAdmin(admin.ModelAdmin):
     list_display = ["slug", "researcher", "created_at"]
     list_filter = ["created_at"]
     search_fields = ["slug", "researcher__display_name"]
+    raw_id_fields = ["researcher"]
+
+
+@admin.register(OpenAlexRedirect)
+class OpenAlexRedirectAdmin(admin.ModelAdmin):
+    list_display = ["openalex_id", "researcher", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["openalex_id", "researcher__display_name"]
     raw_id_fields = ["researcher"]
 
 

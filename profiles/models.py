@@ -243,6 +243,20 @@ class SlugRedirect(models.Model):
         return f"{self.slug} -> {self.researcher.slug}"
 
 
+class OpenAlexRedirect(models.Model):
+    """An OpenAlex author ID that OpenAlex merged into the record's own: /openalex/<id> keeps
+    leading to the record."""
+
+    openalex_id = models.CharField("OpenAlex ID", max_length=20, unique=True)
+    researcher = models.ForeignKey(
+        Researcher, on_delete=models.CASCADE, related_name="openalex_redirects"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.openalex_id} -> {self.researcher.slug}"
+
+
 class ResearcherChange(models.Model):
     """History of merges and splits: who, when, what, why."""
 

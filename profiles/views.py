@@ -31,7 +31,10 @@ def researcher_by_openalex(request, openalex_id):
     normalized = normalize_openalex_id(openalex_id, "A")
     if not normalized:
         raise Http404("Not an OpenAlex author ID.")
-    return redirect(get_object_or_404(Researcher, openalex_id=normalized))
+    researcher = Researcher.objects.filter(openalex_id=normalized).first()
+    if researcher is None:  # an ID that OpenAlex merged into another
+        researcher = get_object_or_404(Researcher, openalex_redirects__openalex_id=normalized)
+    return redirect(researcher)
 
 
 def get_researcher_for_owner(user, slug) -> Researcher:

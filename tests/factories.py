@@ -155,6 +155,14 @@ class SlugRedirectFactory(DjangoModelFactory):
     researcher = factory.SubFactory(ResearcherFactory)
 
 
+class OpenAlexRedirectFactory(DjangoModelFactory):
+    class Meta:
+        model = "profiles.OpenAlexRedirect"
+
+    openalex_id = factory.Sequence(lambda n: f"A{9000000000 + n}")
+    researcher = factory.SubFactory(ResearcherFactory)
+
+
 class ResearcherChangeFactory(DjangoModelFactory):
     class Meta:
         model = "profiles.ResearcherChange"

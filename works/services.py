@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from bzpeer.lib.identifiers import normalize_arxiv_id, normalize_doi
 from bzpeer.lib.names import fits_any, name_keys, person_name
-from profiles.models import Follow, Researcher, ResearcherChange, SlugRedirect, User
+from profiles.models import (
+    Follow,
+    OpenAlexRedirect,
+    Researcher,
+    ResearcherChange,
+    SlugRedirect,
+    User,
+)
 from profiles.services import check_owner, researcher_refresh, unique_slugs
 from works.models import (
     AttributionDecision,
@@ -166,6 +173,7 @@ def researcher_merge(*, keep: Researcher, remove: Researcher, reason: str, user=
     SourceRecord.objects.filter(researcher=remove).update(researcher=keep)
     AttributionDecision.objects.filter(researcher=remove).update(researcher=keep)
     SlugRedirect.objects.filter(researcher=remove).update(researcher=keep)
+    OpenAlexRedirect.objects.filter(researcher=remove).update(researcher=keep)
 
     orcid, openalex_id = remove.orcid, remove.openalex_id
     names = [remove.display_name, *remove.other_names, *keep.other_names]
