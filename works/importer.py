@@ -88,9 +88,11 @@ def run_import(
     report: Callable[[str], None],
     *,
     refresh: bool = True,
+    summary: Summary | None = None,
 ) -> Summary:
-    """Import the files; then, unless ``refresh`` is off, recount the researchers touched."""
-    summary = Summary()
+    """Import the files; then, unless ``refresh`` is off, recount the researchers touched.
+    Counts go into ``summary`` when given (a run of several imports), else a new one."""
+    summary = Summary() if summary is None else summary
     with _few_collections():
         for path in paths:
             _import_file(Path(path), reader, report, summary)
