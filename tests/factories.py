@@ -1,4 +1,4 @@
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 
 import factory
 from django.utils import timezone
@@ -228,6 +228,16 @@ class SourceRecordFactory(DjangoModelFactory):
     content_hash = factory.Faker("sha256")
     imported_at = factory.Faker("date_time", tzinfo=UTC)
     work = factory.SubFactory(WorkFactory)
+
+
+class SnapshotPartitionFactory(DjangoModelFactory):
+    class Meta:
+        model = "works.SnapshotPartition"
+
+    entity = "works"
+    updated_date = factory.Sequence(lambda n: date(2025, 1, 1) + timedelta(days=n))
+    records = 400_000
+    loaded_at = factory.Faker("date_time", tzinfo=UTC)
 
 
 class AttributionDecisionFactory(DjangoModelFactory):

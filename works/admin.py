@@ -15,6 +15,7 @@ from profiles.models import Researcher, ResearcherChange
 from works.models import (
     AttributionDecision,
     Authorship,
+    SnapshotPartition,
     SourceRecord,
     Topic,
     Venue,
@@ -129,6 +130,14 @@ class SourceRecordAdmin(admin.ModelAdmin):
     search_fields = ["external_id"]
     raw_id_fields = ["work", "researcher"]
     readonly_fields = ["content_hash", "summary", "imported_at"]
+
+
+@admin.register(SnapshotPartition)
+class SnapshotPartitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["entity", "updated_date", "records", "loaded_at"]
+    list_filter = ["entity"]
+    search_fields = ["entity"]
+    date_hierarchy = "updated_date"
 
 
 @admin.register(AttributionDecision)

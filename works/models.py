@@ -373,3 +373,24 @@ class WorkAddition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.researcher} asks for work {self.work_id} ({self.get_status_display()})"
+
+
+class SnapshotPartition(models.Model):
+    """A piece of an OpenAlex snapshot loaded whole: an entity's ``updated_date=`` partition,
+    or a day's file of merged IDs. The next run of the snapshot import loads only newer ones."""
+
+    entity = models.CharField(max_length=40, help_text="authors, works, ..., merged_ids/authors")
+    updated_date = models.DateField()
+    records = models.PositiveIntegerField(default=0, help_text="Lines read from it.")
+    loaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["entity", "updated_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "updated_date"], name="snapshot_partition_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} {self.updated_date}"

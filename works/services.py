@@ -1,8 +1,10 @@
 """Writes of the works app beyond the importer: what an owner changes about their works
 (hidden works, works they add, staff's decision on those that need it), staff's edits of
-bylines, and the merges and splits of researcher records, which move works between them."""
+bylines, the merges and splits of researcher records, which move works between them, and
+what an OpenAlex snapshot's merged IDs and loaded partitions change."""
 
 from collections.abc import Iterable
+from datetime import date
 from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,9 +27,11 @@ from profiles.services import check_owner, researcher_refresh, unique_slugs
 from works.models import (
     AttributionDecision,
     Authorship,
+    SnapshotPartition,
     SourceRecord,
     Work,
     WorkAddition,
+    WorkIdentifier,
 )
 
 
@@ -201,6 +205,74 @@ def researcher_merge(*, keep: Researcher, remove: Researcher, reason: str, user=
     )
     researcher_refresh(researcher_ids=[keep.pk, *coauthor_ids(keep.pk)], event="records merged")
     return keep
+
+
+@transaction.atomic
+def researcher_openalex_merge(*, old_id: str, kept_id: str) -> Researcher | None:
+    """OpenAlex merged author ``old_id`` into ``kept_id``, and BZPEER follows: with a record
+    for each, the old one is merged into the kept one (researcher_merge: works, follows, old
+    addresses); with the old one alone, it takes the kept ID. Either way /openalex/<old_id>
+    leads to the kept record. Returns that record, or None when BZPEER holds neither. Safe
+    to repeat. Refuses (ValidationError) what researcher_merge refuses, and a claimed old
+    record whose owner is not the kept one's: staff decide those."""
+    held = Researcher.objects.select_for_update().filter(openalex_id__in=[old_id, kept_id])
+    by_id = {researcher.openalex_id: researcher for researcher in held}
+    old, kept = by_id.get(old_id), by_id.get(kept_id)
+    if old is not None and kept is not None:
+        if old.owner_id is not None and old.owner_id != kept.owner_id:
+            raise ValidationError(f"{old_id} is claimed: staff decide whether it is {kept_id}.")
+        # OpenAlex says the two IDs are one author: the old one becomes a redirect, not an
+        # identifier that conflicts with the kept record's.
+        old.openalex_id = None
+        kept = researcher_merge(
+            keep=kept, remove=old, reason=f"OpenAlex merged {old_id} into {kept_id}."
+        )
+    elif old is not None:
+        old.openalex_id = kept_id
+        old.save(update_fields=["openalex_id"])
+        kept = old
+    if kept is None:
+        return None
+    OpenAlexRedirect.objects.update_or_create(openalex_id=old_id, defaults={"researcher": kept})
+    return kept
+
+
+@transaction.atomic
+def work_openalex_merge(*, old_id: str, kept_id: str) -> Work | None:
+    """OpenAlex merged work ``old_id`` into ``kept_id``. The work BZPEER holds under either
+    ID gets the other one too (a work keeps every identifier it was known by), so both lead
+    to it. Returns it, or None when neither is held. Safe to repeat. Two works, one under
+    each ID, are refused (ValidationError): BZPEER has no merge of two works."""
+    scheme = WorkIdentifier.Scheme.OPENALEX
+    held = dict(
+        WorkIdentifier.objects.filter(scheme=scheme, value__in=[old_id, kept_id]).values_list(
+            "value", "work_id"
+        )
+    )
+    if not held:
+        return None
+    if len(set(held.values())) > 1:
+        raise ValidationError(
+            f"{old_id} and {kept_id} are two works here, and works are not merged: both stay."
+        )
+    work = Work.objects.get(pk=next(iter(held.values())))
+    for value in {old_id, kept_id} - set(held):
+        WorkIdentifier.objects.get_or_create(scheme=scheme, value=value, defaults={"work": work})
+    return work
+
+
+@transaction.atomic
+def snapshot_partition_record(
+    *, entity: str, updated_date: date, records: int
+) -> SnapshotPartition:
+    """A partition of an OpenAlex snapshot (or a day's merged IDs) was read whole: the next
+    snapshot import starts after it."""
+    partition, _ = SnapshotPartition.objects.update_or_create(
+        entity=entity,
+        updated_date=updated_date,
+        defaults={"records": records, "loaded_at": timezone.now()},
+    )
+    return partition
 
 
 @transaction.atomic
