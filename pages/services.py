@@ -9,6 +9,7 @@ from profiles.models import Follow, Researcher, User
 from profiles.services import researcher_refresh
 from social.models import Invitation, Message, Notification, NotificationSettings
 from social.services import email_settings
+from sources.models import FetchJob
 
 
 def account_export(*, user: User) -> dict:
@@ -80,6 +81,16 @@ def account_export(*, user: User) -> dict:
         "notifications": [
             {"text": n.text, "created": when(n.created_at)}
             for n in Notification.objects.filter(user=user)
+        ],
+        "source_reads_asked": [
+            {
+                "kind": j.kind,
+                "keys": j.keys,
+                "status": j.status,
+                "message": j.message,
+                "created": when(j.created_at),
+            }
+            for j in FetchJob.objects.filter(user=user)
         ],
     }
 

@@ -7,6 +7,7 @@ from claims.models import Claim
 from profiles.models import Follow, Researcher, User
 from social.models import Invitation
 from social.services import follow_create, invitation_accept, message_send
+from tests.factories import FetchJobFactory
 from tests.people import invite, sign_in
 
 
@@ -18,6 +19,8 @@ def test_a_person_downloads_everything_they_added(client, people):
     invitation_accept(invitation=invitation, user=people["danijar"])
     message_send(invitation=invitation, user=ana, body="My words.")
     message_send(invitation=invitation, user=people["danijar"], body="His words.")
+    FetchJobFactory(user=ana, kind="build", researcher=None, keys=["orcid:0000-0002-1825-0097"])
+    FetchJobFactory(user=people["danijar"], researcher=people["hafner"])  # not hers
     client.force_login(ana)
     response = client.get(reverse("pages:your-data-json"))
     assert response["Content-Disposition"] == 'attachment; filename="bzpeer-my-data.json"'
@@ -28,6 +31,7 @@ def test_a_person_downloads_everything_they_added(client, people):
     assert conversation["invitation"] == "Shall we?"
     assert [m["body"] for m in conversation["my_messages"]] == ["My words."]
     assert data["email_settings"]["weekly_digest"] is True
+    assert [j["keys"] for j in data["source_reads_asked"]] == [["orcid:0000-0002-1825-0097"]]
 
 
 @pytest.mark.django_db
