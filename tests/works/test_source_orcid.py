@@ -595,7 +595,7 @@ def other_formats(tmp_path):
 
 def test_sniff_recognises_orcid_json_and_xml():
     names = sorted(p.name for p in ORCID.iterdir() if p.suffix in {".json", ".xml"})
-    assert len(names) == 13
+    assert len(names) == 15
     assert {name: orcid.sniff(head(ORCID / name)) for name in names} == dict.fromkeys(names, True)
 
 
