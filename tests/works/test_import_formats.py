@@ -16,6 +16,7 @@ ORCID_CHAMBERLAIN = [
     FIXTURES / "orcid" / "0000-0003-1444-9135_person.json",
     FIXTURES / "orcid" / "0000-0003-1444-9135_works.json",
 ]
+ORCID_WORK_IN_FULL = "0000-0002-0734-2199_work_77226586.json"
 OPENALEX = [
     FIXTURES / "W2741809807.json",
     FIXTURES / "A5023888391.json",
@@ -33,6 +34,8 @@ SAMPLES = {
     # versions with one title and year are one work.
     "orcid": ("import_orcid", ORCID_CHAMBERLAIN, (55, 1, 55)),
     "orcid-xml": ("import_orcid", [FIXTURES / "orcid" / "record-3.0.xml"], (1, 1, 1)),
+    # A work in full: its four contributors are its byline, Kreutzer (the owner) by his iD.
+    "orcid-work-in-full": ("import", [FIXTURES / "orcid" / ORCID_WORK_IN_FULL], (1, 4, 4)),
     # 83 entries; doi.org and both dblp exports are one chapter; dblp's @proceedings is only
     # a cross-reference target; the Distill bibliography lists one paper twice.
     "bibtex": ("import_bibtex", BIBTEX, (79, 250, 316)),

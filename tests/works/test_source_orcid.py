@@ -540,6 +540,7 @@ def test_an_xml_group_without_title_is_an_error_at_its_location(tmp_path):
         ("error-3.0.xml", "error:developer-message"),
         ("search_given-names_carl.json", "search results"),
         ("work-full-3.0.xml", "does not say whose"),
+        ("bulk-work-err.xml", "does not say whose"),
     ],
 )
 def test_orcid_responses_without_records_raise_with_orcids_message(name, message):

@@ -1,26 +1,34 @@
 """ORCID: public API v3.0 responses, JSON or XML, plain or gzipped.
 
 A file holds one response as ORCID serves it: a full ``record`` (person and activities
-summary), a ``person``, an ``activities-summary``, a ``works`` summary, or one ``work``. The
-reader yields a ResearcherRecord for the person, when the file names one, and one WorkRecord
-per work group. ORCID lists the record's owner, not a work's byline, so every work carries the
-owner alone and ``byline_complete=False``.
+summary), a ``person``, an ``activities-summary``, a ``works`` summary, one ``work``, or a
+bulk answer (``/works/{put-code},...``: works in full, or ORCID's error for each). The reader
+yields a ResearcherRecord for the person, when the file names one, and one WorkRecord per
+work group or bulk entry. A summary lists the record's owner, not the work's byline, so its
+work carries the owner alone and ``byline_complete=False``; a work in full also lists its
+contributors, which make its byline (works/sources/orcid_bylines.py).
+
+Fetched live (works/fetching.py), the record is read with the bulk answers for the preferred
+work of each group (``response_items(..., details=...)``): each work comes from its full
+version, and one the bulk answers with an error from its summary.
 
 Both formats are first read into the small shapes of works/sources/orcid_shapes.py (by
 orcid_json.py and orcid_xml.py), so JSON and XML of the same content give equal records.
 """
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
 from bzpeer.lib.identifiers import normalize_doi, normalize_openalex_id, split_arxiv_id
 from bzpeer.lib.sources import Source
 from works.sources.files import FileFormatError, Item, open_text
-from works.sources.orcid_json import json_document
+from works.sources.orcid_bylines import Owner, byline, owner_named
+from works.sources.orcid_json import json_bulk, json_document
 from works.sources.orcid_shapes import DateParts, Document, ExternalId, Person, Summary
-from works.sources.orcid_xml import NS, xml_document
+from works.sources.orcid_xml import NS, xml_bulk, xml_document
 from works.sources.records import (
     AuthorRecord,
     InstitutionRecord,
@@ -77,20 +85,53 @@ def read(path: Path) -> Iterator[Item]:
     yield from response_items(text, path.name)
 
 
-def response_items(text: str, name: str) -> Iterator[Item]:
-    """The person and works in one ORCID response's text (JSON or XML)."""
-    start = text.lstrip()[:1]
-    if start == "{":
-        document = json_document(text, name)
-    elif start == "<":
-        document = xml_document(text, name)
-    else:
-        raise FileFormatError(f"{name}: not an ORCID JSON or XML response")
+def response_items(
+    text: str, name: str, details: Callable[[list[str]], Iterable[str]] | None = None
+) -> Iterator[Item]:
+    """The person and works in one ORCID response's text (JSON or XML).
+
+    ``details``, given the put-codes of the preferred work of each group, returns the bulk
+    answers for them; each work it answers in full is read from that, the others from their
+    summary. FileFormatError for a bulk answer that is not one.
+    """
+    document = _parsed(text, name, json_document, xml_document)
+    if details is not None:
+        document = _with_details(document, details, name)
     yield from _items(document, name)
 
 
+def _parsed(
+    text: str, name: str, from_json: Callable[[str, str], _T], from_xml: Callable[[str, str], _T]
+) -> _T:
+    start = text.lstrip()[:1]
+    if start == "{":
+        return from_json(text, name)
+    if start == "<":
+        return from_xml(text, name)
+    raise FileFormatError(f"{name}: not an ORCID JSON or XML response")
+
+
+def _with_details(
+    document: Document, details: Callable[[list[str]], Iterable[str]], name: str
+) -> Document:
+    """The document with the preferred summary of each group replaced by the work in full,
+    where a bulk answer gives it (matched by put-code: ORCID lists the works it holds first,
+    and an error without a put-code for each other one)."""
+    wanted = [g[0].put_code for g in document.groups if isinstance(g, tuple) and g[0].put_code]
+    full: dict[str, Summary] = {}
+    for answer in details(wanted):
+        for entry in _parsed(answer, f"{name} works in detail", json_bulk, xml_bulk):
+            if isinstance(entry, Summary):
+                full.setdefault(entry.put_code, entry)
+    groups = tuple(
+        (full[g[0].put_code], *g[1:]) if isinstance(g, tuple) and g[0].put_code in full else g
+        for g in document.groups
+    )
+    return replace(document, groups=groups)
+
+
 def _items(document: Document, name: str) -> Iterator[Item]:
-    owner = None
+    names: tuple[str, ...] = ()
     if isinstance(document.person, RecordError):
         yield Item(f"{name} person", error=document.person)
     elif document.person is not None:
@@ -99,18 +140,24 @@ def _items(document: Document, name: str) -> Iterator[Item]:
         except RecordError as exc:
             yield Item(f"{name} person", error=exc)
         else:
-            owner = researcher.display_name
+            names = (researcher.display_name, *researcher.other_names)
             yield Item(f"{name} person", record=researcher)
+    works = (g[0] for g in document.groups if isinstance(g, tuple))
+    owner = owner_named(document.orcid, names, works)
     for number, group in enumerate(document.groups, start=1):
-        label = "work" if document.single_work else f"work group {number}"
-        where = f"{name} work" if document.single_work else f"{name} works group {number}"
+        if document.single_work:
+            label, where = "work", f"{name} work"
+        elif document.bulk:
+            label, where = f"bulk entry {number}", f"{name} bulk entry {number}"
+        else:
+            label, where = f"work group {number}", f"{name} works group {number}"
         if isinstance(group, RecordError):
             yield Item(where, error=group)
             continue
         if group[0].put_code:
             where += f" (put-code {group[0].put_code})"
         try:
-            yield Item(where, record=_work_record(group, document.orcid, owner, label))
+            yield Item(where, record=_work_record(group, owner, label))
         except RecordError as exc:
             yield Item(where, error=exc)
 
@@ -161,12 +208,11 @@ def _sortable(parts: DateParts) -> tuple[int, int, int]:
     return year or 0, month or 0, day or 0
 
 
-def _work_record(
-    summaries: tuple[Summary, ...], orcid: str, owner: str | None, label: str
-) -> WorkRecord:
-    """One work group: the first (preferred) summary, with identifiers from all of them.
-
-    ``owner`` is the person's display name when the file gives it; otherwise the iD stands in.
+def _work_record(summaries: tuple[Summary, ...], owner: Owner, label: str) -> WorkRecord:
+    """One work group: the first (preferred) summary, with identifiers from all of them; its
+    authors from its contributors when it is the work in full and they name any
+    (orcid_bylines.byline), otherwise the owner alone. The owner is named as the response
+    names them; when it names them nowhere, their iD stands in.
     """
     preferred = summaries[0]
     if not preferred.title:
@@ -178,13 +224,17 @@ def _work_record(
     ids = [i for s in summaries for i in s.ids if i.relationship in ("self", "")]
     doi = _first(ids, _doi)
     arxiv = _first(ids, _arxiv) or (split_arxiv_id(doi) if doi else None)
-    name = owner or orcid
+    orcid = owner.orcid
+    authors, complete = byline(preferred.contributors, owner)
+    if not authors:
+        name = owner.name or orcid
+        authors = (AuthorRecord(printed_name=name, display_name=name, orcid=orcid),)
     return with_hash(
         WorkRecord(
             source=Source.ORCID,
             external_id=f"{orcid}/work/{preferred.put_code}",
             title=preferred.title,
-            authors=(AuthorRecord(printed_name=name, display_name=name, orcid=orcid),),
+            authors=authors,
             kind=WORK_KINDS.get(preferred.kind, "other"),
             publication_date=published,
             publication_year=year or None,
@@ -194,7 +244,7 @@ def _work_record(
             openalex_id=_first(ids, _openalex),
             venue=VenueRecord(name=preferred.journal[:300]) if preferred.journal else None,
             journal_ref="",
-            byline_complete=False,
+            byline_complete=complete,
         )
     )
 

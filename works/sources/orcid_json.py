@@ -3,9 +3,11 @@
 import json
 from typing import Any
 
+from bzpeer.lib.identifiers import normalize_orcid
 from works.sources.files import FileFormatError
 from works.sources.orcid_shapes import (
     Affiliation,
+    Contributor,
     DateParts,
     Document,
     ExternalId,
@@ -25,20 +27,11 @@ def json_document(text: str, name: str) -> Document:
     Raises FileFormatError for unreadable JSON, an ORCID error body, search results, a
     response that does not say whose it is, or JSON that is not an ORCID response.
     """
-    try:
-        payload = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FileFormatError(
-            f"{name}: not valid JSON, truncated? (line {exc.lineno}: {exc.msg})"
-        ) from exc
-    if not isinstance(payload, dict):
-        raise FileFormatError(f"{name}: not an ORCID record, person or works summary")
-    if "response-code" in payload and "developer-message" in payload:
-        raise FileFormatError(
-            f"{name}: ORCID error {payload['response-code']}: {payload['developer-message']}"
-        )
-    if "num-found" in payload:
-        raise FileFormatError(f"{name}: ORCID search results list iDs only; fetch each record")
+    payload = _json_payload(text, name)
+    if isinstance(payload.get("bulk"), list):
+        orcid = owner_orcid(_bulk_path(payload["bulk"]), "bulk answer", name)
+        groups = tuple(_as_group(entry) for entry in json_bulk_entries(payload))
+        return Document(orcid, None, groups, bulk=True)
     identifier = _json_identifier(payload)
     if "orcid-identifier" in payload or "activities-summary" in payload:
         return _json_record(payload, owner_orcid(identifier, "record", name))
@@ -56,6 +49,69 @@ def json_document(text: str, name: str) -> Document:
         orcid = owner_orcid(identifier, "work", name)
         return Document(orcid, None, (capture(_json_group, {"work-summary": [payload]}),), True)
     raise FileFormatError(f"{name}: not an ORCID record, person or works summary")
+
+
+def json_bulk(text: str, name: str) -> tuple[Summary | RecordError, ...]:
+    """The entries of a bulk answer (``/works/{put-code},...``): each full work, or ORCID's
+    error in its place. Raises FileFormatError as json_document does, or for JSON that is not
+    a bulk answer."""
+    payload = _json_payload(text, name)
+    if not isinstance(payload.get("bulk"), list):
+        raise FileFormatError(f"{name}: not an ORCID bulk answer")
+    return json_bulk_entries(payload)
+
+
+def json_bulk_entries(payload: dict[str, Any]) -> tuple[Summary | RecordError, ...]:
+    return tuple(_json_bulk_entry(entry) for entry in payload["bulk"])
+
+
+def _json_bulk_entry(entry: object) -> Summary | RecordError:
+    work = _bulk_work(entry)
+    if isinstance(work, dict):
+        return capture(_json_summary, work)
+    error = entry.get("error") if isinstance(entry, dict) else None
+    if isinstance(error, dict):
+        return RecordError(
+            f"ORCID error {error.get('response-code')}: {error.get('developer-message')}"
+        )
+    return RecordError("a bulk entry that is neither a work nor an error")
+
+
+def _bulk_work(entry: object) -> object:
+    return entry.get("work") if isinstance(entry, dict) else None
+
+
+def _bulk_path(entries: list[object]) -> str | None:
+    """Whose works these are: ORCID gives each work of a bulk answer its ``path``."""
+    for entry in entries:
+        work = _bulk_work(entry)
+        if isinstance(work, dict) and work.get("path"):
+            return str(work["path"])
+    return None
+
+
+def _as_group(entry: Summary | RecordError) -> tuple[Summary, ...] | RecordError:
+    return entry if isinstance(entry, RecordError) else (entry,)
+
+
+def _json_payload(text: str, name: str) -> dict[str, Any]:
+    """The JSON object in ``text``; FileFormatError for anything else, ORCID's error bodies
+    (with ORCID's message) and search results."""
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(
+            f"{name}: not valid JSON, truncated? (line {exc.lineno}: {exc.msg})"
+        ) from exc
+    if not isinstance(payload, dict):
+        raise FileFormatError(f"{name}: not an ORCID record, person or works summary")
+    if "response-code" in payload and "developer-message" in payload:
+        raise FileFormatError(
+            f"{name}: ORCID error {payload['response-code']}: {payload['developer-message']}"
+        )
+    if "num-found" in payload:
+        raise FileFormatError(f"{name}: ORCID search results list iDs only; fetch each record")
+    return payload
 
 
 def _json_identifier(payload: dict[str, Any]) -> str | None:
@@ -105,7 +161,27 @@ def _json_summary(summary: dict[str, Any]) -> Summary:
             )
             for item in external
         ),
+        contributors=_json_contributors(summary.get("contributors")),
     )
+
+
+def _json_contributors(section: dict[str, Any] | None) -> tuple[Contributor, ...]:
+    """A full work's contributors; a summary has none."""
+    found = []
+    for item in (section or {}).get("contributor") or []:
+        attributes = item.get("contributor-attributes") or {}
+        identifier = item.get("contributor-orcid") or {}
+        found.append(
+            Contributor(
+                name=_value(item.get("credit-name")),
+                orcid=normalize_orcid(
+                    clean_text(identifier.get("path") or identifier.get("uri") or "")
+                ),
+                sequence=kind_code(attributes.get("contributor-sequence")),
+                role=kind_code(attributes.get("contributor-role")),
+            )
+        )
+    return tuple(found)
 
 
 def json_person_name(person: dict[str, Any]) -> str:

@@ -28,8 +28,20 @@ class ExternalId:
 
 
 @dataclass(frozen=True)
+class Contributor:
+    """One contributor of a full work: the name as credited ("" when none), the iD when
+    given, ORCID's sequence ("first", "additional" or "") and role (``author``, ``editor``...)."""
+
+    name: str
+    orcid: str | None
+    sequence: str
+    role: str
+
+
+@dataclass(frozen=True)
 class Summary:
-    """One source's version of a work, as listed in a works summary."""
+    """One source's version of a work, as listed in a works summary, or in full (a ``work``,
+    a bulk entry), which also lists its contributors."""
 
     put_code: str
     title: str
@@ -37,6 +49,7 @@ class Summary:
     published: DateParts
     journal: str
     ids: tuple[ExternalId, ...]
+    contributors: tuple[Contributor, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +86,7 @@ class Document:
     person: Person | RecordError | None
     groups: tuple[tuple[Summary, ...] | RecordError, ...]
     single_work: bool = False
+    bulk: bool = False  # a bulk answer: each group is one full work, or ORCID's error for it
 
 
 def date_parts(year: str, month: str, day: str, where: str) -> DateParts:

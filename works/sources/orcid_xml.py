@@ -2,9 +2,11 @@
 
 import xml.etree.ElementTree as ET
 
+from bzpeer.lib.identifiers import normalize_orcid
 from works.sources.files import FileFormatError
 from works.sources.orcid_shapes import (
     Affiliation,
+    Contributor,
     DateParts,
     Document,
     ExternalId,
@@ -25,6 +27,7 @@ PERSON = f"{{{NS}person}}"
 DETAILS = f"{{{NS}personal-details}}"
 OTHER_NAME = f"{{{NS}other-name}}"
 ERROR = f"{{{NS}error}}"
+BULK = f"{{{NS}bulk}}"
 
 
 def xml_document(text: str, name: str) -> Document:
@@ -33,6 +36,19 @@ def xml_document(text: str, name: str) -> Document:
     Raises FileFormatError for malformed XML (with its line), an ORCID error body, search
     results, a response that does not say whose it is, or XML that is not ORCID's.
     """
+    return _xml_shape(_xml_root(text, name), name)
+
+
+def xml_bulk(text: str, name: str) -> tuple[Summary | RecordError, ...]:
+    """The entries of a bulk answer: each full work, or ORCID's error in its place. Raises
+    FileFormatError as xml_document does, or for XML that is not a bulk answer."""
+    root = _xml_root(text, name)
+    if root.tag != f"{BULK}bulk":
+        raise FileFormatError(f"{name}: not an ORCID bulk answer")
+    return _xml_bulk_entries(root)
+
+
+def _xml_root(text: str, name: str) -> ET.Element:
     try:
         # ORCID XML is parsed by ElementTree, which never fetches external entities.
         root = ET.fromstring(text)  # noqa: S314
@@ -48,7 +64,21 @@ def xml_document(text: str, name: str) -> Document:
         code = clean_text(root.findtext(f"{ERROR}response-code"))
         message = clean_text(root.findtext(f"{ERROR}developer-message"))
         raise FileFormatError(f"{name}: ORCID error {code}: {message}")
-    return _xml_shape(root, name)
+    return root
+
+
+def _xml_bulk_entries(root: ET.Element) -> tuple[Summary | RecordError, ...]:
+    entries: list[Summary | RecordError] = []
+    for element in root:
+        if element.tag == f"{WORK}work":
+            entries.append(capture(_xml_summary, element))
+        elif element.tag == f"{ERROR}error":
+            code = clean_text(element.findtext(f"{ERROR}response-code"))
+            message = clean_text(element.findtext(f"{ERROR}developer-message"))
+            entries.append(RecordError(f"ORCID error {code}: {message}"))
+        else:
+            entries.append(RecordError("a bulk entry that is neither a work nor an error"))
+    return tuple(entries)
 
 
 def _xml_shape(root: ET.Element, name: str) -> Document:
@@ -69,6 +99,12 @@ def _xml_shape(root: ET.Element, name: str) -> Document:
     if local == "work":
         orcid = owner_orcid(identifier, local, name)
         return Document(orcid, None, (capture(_xml_group, [root]),), True)
+    if local == "bulk":
+        works = root.findall(f"{WORK}work")
+        path = next((w.get("path") for w in works if w.get("path")), None)
+        orcid = owner_orcid(path, "bulk answer", name)
+        groups = tuple(e if isinstance(e, RecordError) else (e,) for e in _xml_bulk_entries(root))
+        return Document(orcid, None, groups, bulk=True)
     if local == "search":
         raise FileFormatError(f"{name}: ORCID search results list iDs only; fetch each record")
     raise FileFormatError(f"{name}: an ORCID {local}, not a record, person or works summary")
@@ -113,6 +149,26 @@ def _xml_summary(summary: ET.Element) -> Summary:
             )
             for item in summary.findall(f"{COMMON}external-ids/{COMMON}external-id")
         ),
+        contributors=tuple(
+            _xml_contributor(item)
+            for item in summary.findall(f"{WORK}contributors/{WORK}contributor")
+        ),
+    )
+
+
+def _xml_contributor(item: ET.Element) -> Contributor:
+    identifier = item.find(f"{COMMON}contributor-orcid")
+    orcid = None
+    if identifier is not None:
+        orcid = normalize_orcid(
+            _xml_text(identifier, f"{COMMON}path") or _xml_text(identifier, f"{COMMON}uri")
+        )
+    attributes = f"{WORK}contributor-attributes"
+    return Contributor(
+        name=_xml_text(item, f"{WORK}credit-name"),
+        orcid=orcid,
+        sequence=kind_code(item.findtext(f"{attributes}/{WORK}contributor-sequence")),
+        role=kind_code(item.findtext(f"{attributes}/{WORK}contributor-role")),
     )
 
 
