@@ -2,7 +2,8 @@
 query parameters with real recorded responses from tests/fixtures, with ETags, and the faults
 a test scripts (429 with Retry-After, 500, a slow answer, a malformed body, a redirect):
 OpenAlex (singletons, ``/works?filter=author.id:…`` with cursor paging, its rate-limit
-headers), Crossref (``/works/{doi}``, its plain-text 404) and arXiv (``/query?id_list=…``)."""
+headers), Crossref (``/works/{doi}``, its plain-text 404), arXiv (``/query?id_list=…``) and
+ORCID (``/v3.0/{id}/record``, ``/v3.0/{id}/works/{put-code},…`` in bulk, its 404)."""
 
 import abc
 import hashlib
@@ -190,22 +191,118 @@ class FakeArxiv(FakeSource):
 # Scott Chamberlain's /person and /works, recorded; his /record is those two under ORCID's
 # record keys (as record-full-3.0.json shows them), since the recording has no /record.
 CHAMBERLAIN = "0000-0003-1444-9135"
+# Sebastian Kreutzer's two works in full, recorded one at a time (/work/{put-code}): the fake
+# answers a bulk read of them with those bodies in the bulk envelope ORCID documents, and his
+# /record (not recorded) with the two as works summaries (the summary's fields, taken from the
+# work in full) and his name as ORCID prints it for the source of his own work 40038622.
+KREUTZER = "0000-0002-0734-2199"
+FULL_WORKS = {KREUTZER: ["77226586", "40038622"]}
+SUMMARY_FIELDS = (
+    "created-date",
+    "last-modified-date",
+    "source",
+    "put-code",
+    "path",
+    "title",
+    "external-ids",
+    "url",
+    "type",
+    "publication-date",
+    "journal-title",
+    "visibility",
+)
+BULK_LIMIT = 100
+# ORCID's answers, from ORCID-Source (WorkManagerReadOnlyImpl.findWorkBulk, api_en.properties):
+# the works it holds first, in no promised order (a query without ORDER BY; here by put-code,
+# not as asked), then this error 9034 for each put-code it does not hold, which names the
+# put-code only in its message; more than 100 put-codes is this 400 for the whole call.
+UNKNOWN_PUT_CODE = {
+    "response-code": 400,
+    "developer-message": "400 Bad Request: The put code provided is not valid. Full validation "
+    "error: '{code}' is not a valid put code",
+    "user-message": "There was an error when updating the record. Please try again. If the "
+    "error persists, please contact ${clientName} for assistance.",
+    "error-code": 9034,
+    "more-info": "https://members.orcid.org/api/resources/troubleshooting",
+}
+TOO_MANY_PUT_CODES = {
+    "response-code": 400,
+    "developer-message": "org.orcid.core.exception.ExceedMaxNumberOfPutCodesException Full "
+    "validation error: Too many put codes specified: maximum is 100",
+    "user-message": "Too many put codes supplied",
+    "error-code": 9042,
+    "more-info": "https://members.orcid.org/api/resources/troubleshooting",
+}
+
+
+def full_work(orcid: str, put_code: str) -> dict:
+    return json.loads((FIXTURES / f"orcid/{orcid}_work_{put_code}.json").read_text())
+
+
+def orcid_record(orcid: str, person: dict, works: dict) -> dict:
+    return {
+        "orcid-identifier": {
+            "uri": f"https://orcid.org/{orcid}",
+            "path": orcid,
+            "host": "orcid.org",
+        },
+        "person": person,
+        "activities-summary": {"works": works, "path": f"/{orcid}/activities"},
+        "path": f"/{orcid}",
+    }
+
+
+def chamberlain_record() -> dict:
+    person = json.loads((FIXTURES / f"orcid/{CHAMBERLAIN}_person.json").read_text())
+    works = json.loads((FIXTURES / f"orcid/{CHAMBERLAIN}_works.json").read_text())
+    return orcid_record(CHAMBERLAIN, person, works)
+
+
+def kreutzer_record() -> dict:
+    works = [full_work(KREUTZER, code) for code in FULL_WORKS[KREUTZER]]
+    summaries = [{k: w[k] for k in SUMMARY_FIELDS if k in w} for w in works]
+    name = works[1]["source"]["source-name"]["value"]  # he is the source of 40038622
+    person = {
+        "name": {"given-names": None, "family-name": None, "credit-name": {"value": name}},
+        "other-names": {"other-name": []},
+        "path": f"/{KREUTZER}/person",
+    }
+    groups = [{"work-summary": [summary]} for summary in summaries]
+    return orcid_record(KREUTZER, person, {"group": groups, "path": f"/{KREUTZER}/works"})
 
 
 class FakeOrcidApi(FakeSource):
+    """Put-codes in ``withheld``, and any it holds no recorded work for, are answered as ORCID
+    answers put-codes it does not hold."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.withheld: set[str] = set()
+
     def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, dict, str]:
-        if path == f"v3.0/{CHAMBERLAIN}/record":
-            person = json.loads((FIXTURES / f"orcid/{CHAMBERLAIN}_person.json").read_text())
-            works = json.loads((FIXTURES / f"orcid/{CHAMBERLAIN}_works.json").read_text())
-            record = {
-                "orcid-identifier": {
-                    "uri": f"https://orcid.org/{CHAMBERLAIN}",
-                    "path": CHAMBERLAIN,
-                    "host": "orcid.org",
-                },
-                "person": person,
-                "activities-summary": {"works": works, "path": f"/{CHAMBERLAIN}/activities"},
-                "path": f"/{CHAMBERLAIN}",
-            }
-            return 200, {}, json.dumps(record)
+        records = {CHAMBERLAIN: chamberlain_record, KREUTZER: kreutzer_record}
+        version, orcid, *rest = [*path.split("/", 3), "", ""][:4]
+        if version == "v3.0" and orcid in records:
+            if rest == ["record", ""]:
+                return 200, {}, json.dumps(records[orcid]())
+            if rest[0] == "works" and rest[1]:
+                return self._bulk(orcid, rest[1].split(","))
         return 404, {}, (FIXTURES / "orcid/not_found_404.json").read_text()
+
+    def _bulk(self, orcid: str, codes: list[str]) -> tuple[int, dict, str]:
+        if len(codes) > BULK_LIMIT:
+            return 400, {}, json.dumps(TOO_MANY_PUT_CODES)
+        held = [c for c in FULL_WORKS.get(orcid, []) if c not in self.withheld]
+        found = sorted((c for c in codes if c in held), key=int)
+        errors = [
+            {
+                "error": {
+                    **UNKNOWN_PUT_CODE,
+                    "developer-message": UNKNOWN_PUT_CODE["developer-message"].format(code=c),
+                }
+            }
+            for c in codes
+            if c not in found
+        ]
+        works = [{"work": full_work(orcid, code)} for code in found]
+        return 200, {}, json.dumps({"bulk": [*works, *errors]})

@@ -2,7 +2,8 @@
 same as one imported from a file (works.importer.run_fetch): ``openalex:A…`` (an author and
 all their works, by cursor), ``openalex:W…`` (a work), ``openalex:I…`` (an institution),
 ``doi:10.…`` (Crossref; arXiv's own 10.48550 DOIs from arXiv), ``arxiv:…`` (an arXiv entry),
-``orcid:0000-…`` (a person's ORCID record: the person, their employment, their works),
+``orcid:0000-…`` (a person's ORCID record: the person, their employment, their works, each
+read in full, by put-code in bulk, for its contributors),
 ``openalex:orcid:0000-…`` (the OpenAlex author with that ORCID iD, and their works).
 
 ``since`` (a date) asks only for what changed from that day where the source can say
@@ -70,7 +71,7 @@ def _reader(key: str, scheme: str, value: str, since: date | None):
     elif scheme == "arxiv" and (arxiv_id := normalize_arxiv_id(value)):
         return (lambda: _arxiv(key, arxiv_id)), "arXiv"
     elif scheme == "orcid" and (orcid_id := normalize_orcid(value)):
-        return (lambda: response_items(orcid.record(orcid.client(), orcid_id), key)), "ORCID"
+        return (lambda: _orcid(key, orcid_id)), "ORCID"
     raise FetchError(f"{key}: not a key BZPEER fetches ({KEYS})")
 
 
@@ -86,6 +87,15 @@ def _openalex(key: str, identifier: str, since: date | None) -> Iterator[Item]:
     author_id = normalize_openalex_id(str(author["id"])) or identifier
     for n, work in enumerate(openalex.works_of_author(api, author_id, since=since)):
         yield openalex_item(work, f"{key} works[{n}]")
+
+
+def _orcid(key: str, orcid_id: str) -> Iterator[Item]:
+    api = orcid.client()
+    yield from response_items(
+        orcid.record(api, orcid_id),
+        key,
+        details=lambda put_codes: orcid.works_in_detail(api, orcid_id, put_codes),
+    )
 
 
 def _crossref(key: str, doi: str) -> Iterator[Item]:

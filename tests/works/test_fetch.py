@@ -8,14 +8,11 @@ import pytest
 
 from profiles.models import Institution, Researcher
 from tests.conftest import FIXTURES, run_command
-from tests.sources_server import FakeArxiv, FakeCrossref, FakeOpenAlex, FakeOrcidApi, Fault
+from tests.sources_server import FakeArxiv, FakeCrossref, FakeOpenAlex, Fault
 from works.clients import arxiv, http
 from works.models import Authorship, Work
 
 PRIEM = "openalex:A5023888391"
-# His 111 ORCID work groups make 55 works, as importing the recorded /person and /works files
-# makes them (groups that describe one work twice merge).
-WORKS_OF_CHAMBERLAIN = 55
 
 
 @pytest.fixture
@@ -199,27 +196,6 @@ def test_arxiv_ids_and_arxivs_own_dois_come_from_arxiv(crossref_and_arxiv):
     assert code == 1
     assert "arxiv:2999.99999: arXiv holds no such record" in err
     assert "arxiv:abc: not a key BZPEER fetches" in err
-
-
-@pytest.mark.django_db
-def test_an_orcid_id_brings_the_person_and_their_works_from_the_public_api(settings):
-    server = FakeOrcidApi().start()
-    settings.ORCID_API_URL = server.url
-    try:
-        code, out, err = run_command("fetch", "orcid:https://orcid.org/0000-0003-1444-9135")
-        assert code == 0, err
-        assert server.requests[0].path == "v3.0/0000-0003-1444-9135/record"
-        assert server.requests[0].headers["Accept"] == "application/json"
-        person = Researcher.objects.get(orcid="0000-0003-1444-9135")
-        assert person.display_name == "Scott A Chamberlain"
-        assert Work.objects.count() == WORKS_OF_CHAMBERLAIN
-        assert run_command("fetch", "orcid:0000-0003-1444-9135")[0] == 0
-        assert Work.objects.count() == WORKS_OF_CHAMBERLAIN
-
-        code, out, err = run_command("fetch", "orcid:0000-0002-1825-0097")
-        assert code == 1 and "orcid:0000-0002-1825-0097: ORCID holds no such record" in err
-    finally:
-        server.stop()
 
 
 @pytest.mark.django_db
