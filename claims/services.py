@@ -11,6 +11,8 @@ The rules, in one place:
 - every change is written to the audit log (ClaimEvent).
 """
 
+from collections.abc import Sequence
+
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
@@ -352,14 +354,15 @@ def conversation_report(*, invitation: Invitation, user: User, reason: str) -> R
 
 
 @transaction.atomic
-def page_build_finish(*, job: FetchJob) -> FetchJob:
+def page_build_finish(*, job: FetchJob, not_read: Sequence[str] = ()) -> FetchJob:
     """After a page-build job read the person's sources: the record with their iD becomes
     theirs (L2), as an approved claim with ORCID evidence and its audit log, trust moving for
     the record and its coauthors. Running it again changes nothing."""
     user = job.user
     researcher = Researcher.objects.select_for_update().filter(orcid=job.identifier).first()
     if user is None or researcher is None:
-        return job_finish(job, "ORCID gave no record for your iD.", failed=True)
+        said = "; ".join(not_read) or "no source knows your iD"
+        return job_finish(job, f"No record could be built for your iD: {said}.", failed=True)
     if researcher.owner_id not in (None, user.pk):
         return job_finish(
             job, "This record belongs to someone else: ask staff to look at it.", failed=True
@@ -384,6 +387,7 @@ def page_build_finish(*, job: FetchJob) -> FetchJob:
         source_read(researcher_id=researcher.pk, source=source)
     return job_finish(
         job,
-        f"Your page is ready: {researcher.display_name}, built from ORCID and OpenAlex.",
+        f"Your page is ready: {researcher.display_name}, built from ORCID and OpenAlex."
+        + (f" Not read: {'; '.join(not_read)}." if not_read else ""),
         researcher=researcher,
     )

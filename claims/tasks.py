@@ -16,4 +16,7 @@ def page_build(self, job_id: int) -> str | None:
     """Build a person's page from ORCID: read their ORCID record and OpenAlex author (retried
     while a source is down), then make the record theirs. Delivered twice, it does it once."""
     read = run_or_retry(self, job_id)
-    return page_build_finish(job=read[0]).status if read else None
+    if read is None:
+        return None
+    job, summary = read
+    return page_build_finish(job=job, not_read=summary.problems).status

@@ -3,7 +3,8 @@
 It speaks the parts of ORCID's protocol that sign-in uses: the authorization endpoint
 (redirects back with a one-time code and the state it was given), the token endpoint (trades
 the code for an access token; the JSON carries the person's `orcid` and `name`), and the v3.0
-record endpoint (the person's record, in the shape of ORCID's own sample record). The person
+record endpoint (the person's record, in the shape of ORCID's own sample record) and the bulk
+read of its works in full (``/v3.0/{id}/works/{put-codes}``). The person
 who "signs in" is whoever the test sets as `server.person`.
 """
 
@@ -17,6 +18,23 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
 SAMPLE = Path(__file__).parent / "fixtures" / "orcid" / "record-full-3.0.json"
+
+# What ORCID answers in a bulk read for a put-code it does not hold (ORCID-Source's
+# findWorkBulk and api_en.properties): the put-code is named only in the message.
+UNKNOWN_PUT_CODE = {
+    "response-code": 400,
+    "developer-message": "400 Bad Request: The put code provided is not valid. Full validation "
+    "error: '{code}' is not a valid put code",
+    "user-message": "There was an error when updating the record. Please try again. If the "
+    "error persists, please contact ${clientName} for assistance.",
+    "error-code": 9034,
+    "more-info": "https://members.orcid.org/api/resources/troubleshooting",
+}
+
+
+def unknown_put_code(code: str) -> dict:
+    message = UNKNOWN_PUT_CODE["developer-message"].format(code=code)
+    return {"error": {**UNKNOWN_PUT_CODE, "developer-message": message}}
 
 
 @dataclass
@@ -93,6 +111,11 @@ class FakeOrcid:
                     self.send_header("Location", target)
                     self.end_headers()
                     return None
+                if url.path.startswith("/v3.0/") and "/works/" in url.path:
+                    # The sample record's works in full: the sample has none to give, so
+                    # ORCID's answer for put-codes it does not hold, one entry each.
+                    codes = url.path.rsplit("/", 1)[1].split(",")
+                    return self._json(200, {"bulk": [unknown_put_code(c) for c in codes]})
                 if url.path.startswith("/v3.0/") and url.path.endswith("/record"):
                     orcid = url.path.split("/")[2]
                     people = {p.orcid: p for p in fake.tokens.values()}

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from tests.conftest import FIXTURES
+from tests.orcid_server import unknown_put_code
 
 ENTITIES = {
     "authors/A5023888391": "A5023888391.json",
@@ -214,17 +215,9 @@ SUMMARY_FIELDS = (
 BULK_LIMIT = 100
 # ORCID's answers, from ORCID-Source (WorkManagerReadOnlyImpl.findWorkBulk, api_en.properties):
 # the works it holds first, in no promised order (a query without ORDER BY; here by put-code,
-# not as asked), then this error 9034 for each put-code it does not hold, which names the
-# put-code only in its message; more than 100 put-codes is this 400 for the whole call.
-UNKNOWN_PUT_CODE = {
-    "response-code": 400,
-    "developer-message": "400 Bad Request: The put code provided is not valid. Full validation "
-    "error: '{code}' is not a valid put code",
-    "user-message": "There was an error when updating the record. Please try again. If the "
-    "error persists, please contact ${clientName} for assistance.",
-    "error-code": 9034,
-    "more-info": "https://members.orcid.org/api/resources/troubleshooting",
-}
+# not as asked), then error 9034 (tests/orcid_server.py) for each put-code it does not hold,
+# which names the put-code only in its message; more than 100 put-codes is this 400 for the
+# whole call.
 TOO_MANY_PUT_CODES = {
     "response-code": 400,
     "developer-message": "org.orcid.core.exception.ExceedMaxNumberOfPutCodesException Full "
@@ -294,15 +287,6 @@ class FakeOrcidApi(FakeSource):
             return 400, {}, json.dumps(TOO_MANY_PUT_CODES)
         held = [c for c in FULL_WORKS.get(orcid, []) if c not in self.withheld]
         found = sorted((c for c in codes if c in held), key=int)
-        errors = [
-            {
-                "error": {
-                    **UNKNOWN_PUT_CODE,
-                    "developer-message": UNKNOWN_PUT_CODE["developer-message"].format(code=c),
-                }
-            }
-            for c in codes
-            if c not in found
-        ]
+        errors = [unknown_put_code(c) for c in codes if c not in found]
         works = [{"work": full_work(orcid, code)} for code in found]
         return 200, {}, json.dumps({"bulk": [*works, *errors]})
