@@ -13,6 +13,9 @@ _OPENALEX = re.compile(r"(?:^|/)([WAISTPFC])(\d+)$", re.IGNORECASE)
 _ARXIV_NEW = re.compile(r"(\d{4}\.\d{4,5})(?:v(\d+))?$")
 _ARXIV_OLD = re.compile(r"([a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v(\d+))?$")
 ARXIV_DOI_PREFIX = "10.48550/arxiv."
+# A ROR ID: "0", six Crockford base32 characters, a two-digit checksum (https://ror.org/02jx3x895).
+_ROR = re.compile(r"(?:(?:https?://)?ror\.org/)?(0[0-9a-hjkmnp-tv-z]{6})(\d{2})", re.IGNORECASE)
+_CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 
 
 def normalize_doi(text: str | None) -> str | None:
@@ -47,6 +50,21 @@ def normalize_orcid(text: str | None) -> str | None:
     if not orcid_checksum_ok(digits):
         return None
     return "-".join(match.groups()).upper()
+
+
+def normalize_ror(text: str | None) -> str | None:
+    """``https://ror.org/02jx3x895`` -> ``02jx3x895`` (checksum verified: ISO 7064 MOD 97-10 of
+    the base32 number, as ROR computes it)."""
+    if not text:
+        return None
+    match = _ROR.fullmatch(text.strip().rstrip("/"))
+    if not match:
+        return None
+    body, check = match.group(1).lower(), match.group(2)
+    number = 0
+    for char in body[1:]:
+        number = number * 32 + _CROCKFORD.index(char)
+    return body + check if 98 - number * 100 % 97 == int(check) else None
 
 
 def normalize_openalex_id(text: str | None, kind: str | None = None) -> str | None:

@@ -6,6 +6,7 @@ from bzpeer.lib.identifiers import (
     normalize_doi,
     normalize_openalex_id,
     normalize_orcid,
+    normalize_ror,
     split_arxiv_id,
 )
 
@@ -63,3 +64,19 @@ def test_it_checks_the_openalex_entity_letter():
     assert normalize_openalex_id("https://openalex.org/W2741809807", "W") == "W2741809807"
     assert normalize_openalex_id("https://openalex.org/A5023888391", "W") is None
     assert normalize_openalex_id("a5023888391") == "A5023888391"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("https://ror.org/02jx3x895", "02jx3x895"),
+        ("02JX3X895", "02jx3x895"),
+        ("ror.org/00jmfr291/", "00jmfr291"),
+        ("02jx3x896", None),  # checksum fails
+        ("0ilou1234", None),  # letters Crockford base32 leaves out
+        ("https://example.org/02jx3x895", None),
+        ("", None),
+    ],
+)
+def test_it_normalises_ror_ids_and_checks_their_checksum(text, expected):
+    assert normalize_ror(text) == expected
