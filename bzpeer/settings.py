@@ -174,8 +174,7 @@ CELERY_TASK_ACKS_LATE = True
 # A worker that dies mid-task leaves its message unacknowledged: delivered again, not lost.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # Longer than any task's time limit (the longest: 600 s), so a message is delivered again
-    # only when the worker that took it is gone.
+    # Above every task's time limit (600 s at most): delivered again only if its worker is gone.
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     # With the broker down or hung, .delay() fails within about two seconds (the request
     # then answers 503) instead of waiting for ever.
@@ -231,8 +230,7 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    # Failed logins are counted per client address only: counting them per email would let
-    # anyone hammering someone's address lock the real person out.
+    # Failed logins count per client address only: per email, anyone could lock its owner out.
     "login_failed": "10/m/ip",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
@@ -259,8 +257,7 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_PROVIDERS = {
     "orcid": {
-        # Our subclass reads ORCID's addresses from ORCID_URL / ORCID_API_URL, so a local
-        # server can stand in for orcid.org.
+        # Our subclass reads ORCID_URL / ORCID_API_URL, so a local server can stand in.
         "provider_class": "claims.orcid.provider.SettingsOrcidProvider",
         "APPS": [
             {
@@ -277,6 +274,9 @@ OPENALEX_API_URL = env.str("OPENALEX_API_URL", default="https://api.openalex.org
 OPENALEX_API_KEY = env.str("OPENALEX_API_KEY", default="")
 CROSSREF_API_URL = env.str("CROSSREF_API_URL", default="https://api.crossref.org")
 ARXIV_API_URL = env.str("ARXIV_API_URL", default="https://export.arxiv.org/api")
+DATACITE_API_URL = env.str("DATACITE_API_URL", default="https://api.datacite.org")
+ROR_API_URL = env.str("ROR_API_URL", default="https://api.ror.org")
+ROR_CLIENT_ID = env.str("ROR_CLIENT_ID", default="")
 SOURCES_CONTACT_EMAIL = env.str("SOURCES_CONTACT_EMAIL", default="")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "BZPEER"
