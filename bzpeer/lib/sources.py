@@ -8,6 +8,8 @@ class Source(models.TextChoices):
     ARXIV = "arxiv", "arXiv"
     ORCID = "orcid", "ORCID"
     CROSSREF = "crossref", "Crossref"
+    DATACITE = "datacite", "DataCite"
+    ROR = "ror", "ROR"
     BIBTEX = "bibtex", "BibTeX"
     MANUAL = "manual", "Entered on BZPEER"
 

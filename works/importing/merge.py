@@ -6,11 +6,12 @@ from works.importing.reference import Key, reference_key
 from works.models import Work
 from works.sources.records import WorkRecord
 
-# Whose metadata a work shows when several sources describe it: publishers' records first.
-# Keyed by str: a work's stored source is a plain string.
+# Whose metadata a work shows when several sources describe it: publishers' records (as
+# deposited with Crossref or DataCite) first. Keyed by str: a work's stored source is a string.
 METADATA_PRIORITY: dict[str, int] = {
     Source.MANUAL: 60,
     Source.CROSSREF: 50,
+    Source.DATACITE: 45,
     Source.OPENALEX: 40,
     Source.ARXIV: 30,
     Source.BIBTEX: 20,
@@ -21,6 +22,7 @@ BYLINE_PRIORITY: dict[str, int] = {
     Source.MANUAL: 60,
     Source.OPENALEX: 50,
     Source.CROSSREF: 40,
+    Source.DATACITE: 35,
     Source.ARXIV: 30,
     Source.BIBTEX: 20,
     Source.ORCID: 0,

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
-from works.sources import arxiv, bibtex, crossref, openalex, orcid
+from works.sources import arxiv, bibtex, crossref, datacite, openalex, orcid, ror
 from works.sources.files import FileFormatError, Item, head
 
 
@@ -20,6 +20,8 @@ class Format(Protocol):
 FORMATS: dict[str, Format] = {
     "arXiv Atom feed": arxiv,
     "ORCID record": orcid,
+    "ROR record": ror,
+    "DataCite REST API answer": datacite,
     "Crossref REST API message": crossref,
     "OpenAlex JSON": openalex,
     "BibTeX": bibtex,

@@ -86,13 +86,15 @@ class ResearcherRecord:
 
 @dataclass(frozen=True)
 class InstitutionEntityRecord:
-    """An institution as a record of its own (an OpenAlex Institution), not as an affiliation
-    on a byline: what it says replaces what an earlier import said."""
+    """An institution as a record of its own (an OpenAlex Institution, a ROR record), not as
+    an affiliation on a byline: what it says replaces what an earlier import said.
+    ``email_domains`` is None from a source that says nothing about them (OpenAlex)."""
 
     source: str
     external_id: str
     institution: InstitutionRecord
     homepage: str = ""
+    email_domains: tuple[str, ...] | None = None
     content_hash: str = field(default="", compare=False)
 
 
