@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 
 from bzpeer.lib.admin import ReadOnlyAdminMixin
 from profiles.models import (
@@ -10,7 +11,7 @@ from profiles.models import (
     SlugRedirect,
     User,
 )
-from profiles.services import api_token_revoke
+from profiles.services import api_token_revoke, institution_edit
 
 # The Researcher admin is the works app's (works.admin): its merges and splits move works.
 
@@ -32,8 +33,12 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
     list_display = ["name", "country_code", "kind", "email_domains", "openalex_id", "ror"]
-    list_filter = ["kind", "country_code"]
+    list_filter = ["kind", "email_domains_set_by_staff", "country_code"]
     search_fields = ["name", "openalex_id", "ror"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_model(self, request, obj, form, change):
+        institution_edit(institution=obj, changed=form.changed_data)
 
 
 @admin.register(SlugRedirect)

@@ -67,6 +67,11 @@ class Institution(models.Model):
         blank=True,
         help_text="Domains of its staff's email addresses, e.g. ucl.ac.uk.",
     )
+    email_domains_set_by_staff = models.BooleanField(
+        default=False,
+        help_text="Set when staff change the email domains: imports (ROR's domains) then leave "
+        "them alone. Clear it to take ROR's domains again at the next import.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

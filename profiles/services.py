@@ -1,10 +1,11 @@
 """Writes of the profiles app: researcher records (their slugs, their owners' edits), the
-account's name, and asking for researchers' derived figures to be recomputed."""
+account's name, staff's edits of institutions, and asking for researchers' derived figures to
+be recomputed."""
 
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
@@ -108,6 +109,18 @@ def account_rename(*, user: User, name: str) -> User:
     user.name = " ".join(name.split())[:200]
     user.save(update_fields=["name"])
     return user
+
+
+@transaction.atomic
+def institution_edit(*, institution: Institution, changed: Collection[str]) -> Institution:
+    """Save staff's edit of an institution (the admin form); ``changed`` names the fields
+    they changed. Email domains staff change are theirs from then on: imports leave them as
+    they are (``email_domains_set_by_staff``), unless staff set that flag themselves in the
+    same edit. Claims verify institutional email against these domains."""
+    if "email_domains" in changed and "email_domains_set_by_staff" not in changed:
+        institution.email_domains_set_by_staff = True
+    institution.save()
+    return institution
 
 
 def researcher_mark_stale(*, researcher_ids: Iterable[int], reason: str) -> None:

@@ -55,7 +55,10 @@ def _upsert_by_key(
 
 
 def upsert_institutions(records: list[InstitutionRecord]) -> dict[Key, int]:
-    """Institutions by ``reference_key``; a ROR ID another institution holds is left off."""
+    """Institutions by ``reference_key``; a ROR ID another institution holds is left off. An
+    institution a ROR record made (no OpenAlex ID) takes the OpenAlex ID of the first
+    affiliation that names its ROR ID, and is found by it from then on."""
+    _give_openalex_ids({r.ror: r.openalex_id for r in records if r.ror and r.openalex_id})
 
     def create(missing: list[InstitutionRecord]) -> list[Institution]:
         taken_rors = set(
@@ -76,6 +79,26 @@ def upsert_institutions(records: list[InstitutionRecord]) -> dict[Key, int]:
 
     # A stored institution with a ROR ID is a known one, never matched by name alone.
     return _upsert_by_key(Institution, records, create, ror__isnull=True)
+
+
+def _give_openalex_ids(openalex_by_ror: dict[str, str]) -> None:
+    if not openalex_by_ror:
+        return
+    rows = list(Institution.objects.filter(ror__in=list(openalex_by_ror), openalex_id__isnull=True))
+    if not rows:
+        return
+    taken = set(
+        Institution.objects.filter(openalex_id__in=list(openalex_by_ror.values())).values_list(
+            "openalex_id", flat=True
+        )
+    )
+    given = []
+    for row in rows:
+        openalex_id = openalex_by_ror.get(row.ror or "")
+        if openalex_id and openalex_id not in taken:
+            row.openalex_id = openalex_id
+            given.append(row)
+    Institution.objects.bulk_update(given, ["openalex_id"])
 
 
 def upsert_venues(records: list[VenueRecord]) -> dict[Key, int]:
