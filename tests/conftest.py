@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 # Fixtures shared by every folder: the people of the tests (accounts, sign-in, the local ORCID).
-pytest_plugins = ["tests.people", "tests.cast"]
+pytest_plugins = ["tests.people", "tests.cast", "tests.sources_server"]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEMO_FEED = Path(__file__).parent.parent / "works" / "demo" / "lillicrap.atom.xml"

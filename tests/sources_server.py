@@ -2,20 +2,27 @@
 query parameters with real recorded responses from tests/fixtures, with ETags, and the faults
 a test scripts (429 with Retry-After, 500, a slow answer, a malformed body, a redirect):
 OpenAlex (singletons, ``/works?filter=author.id:…`` with cursor paging, its rate-limit
-headers), Crossref (``/works/{doi}``, its plain-text 404), arXiv (``/query?id_list=…``) and
-ORCID (``/v3.0/{id}/record``, ``/v3.0/{id}/works/{put-code},…`` in bulk, its 404)."""
+headers), Crossref (``/works/{doi}``, its plain-text 404), arXiv (``/query?id_list=…``), ORCID
+(``/v3.0/{id}/record``, ``/v3.0/{id}/works/{put-code},…`` in bulk, its 404), ROR
+(``/v2/organizations/{id}``, its 404s) and DataCite (``/dois/{doi}``, its JSON:API 404).
+The fixtures at the end start one each and point the settings at it; tests/conftest.py
+registers them for every test."""
 
 import abc
 import hashlib
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
 
 from tests.conftest import FIXTURES
 from tests.orcid_server import unknown_put_code
+from works.clients import arxiv, http
 
 ENTITIES = {
     "authors/A5023888391": "A5023888391.json",
@@ -176,13 +183,20 @@ EMPTY_FEED = """<?xml version='1.0' encoding='UTF-8'?>
 """
 
 
+# Entries answered whole; 2311.16162's restates its DataCite record (tests/fixtures/cross/).
+FEEDS = {
+    "1111.2011": "id_list_1111.2011v2.atom.xml",
+    "2311.16162": "cross/2311.16162.arxiv.atom.xml",
+}
+
+
 class FakeArxiv(FakeSource):
     content_type = "application/atom+xml"
 
     def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, dict, str]:
         wanted = query.get("id_list", [""])[0]
-        if wanted == "1111.2011":
-            return 200, {}, (FIXTURES / "id_list_1111.2011v2.atom.xml").read_text()
+        if wanted in FEEDS:
+            return 200, {}, (FIXTURES / FEEDS[wanted]).read_text()
         if wanted in ARXIV:
             recorded = json.loads((FIXTURES / ARXIV[wanted]).read_text())
             return recorded["status_code"], {}, recorded["body"]
@@ -290,3 +304,94 @@ class FakeOrcidApi(FakeSource):
         errors = [unknown_put_code(c) for c in codes if c not in found]
         works = [{"work": full_work(orcid, code)} for code in found]
         return 200, {}, json.dumps({"bulk": [*works, *errors]})
+
+
+ROR = {name.stem: name.name for name in (FIXTURES / "ror").glob("*.json")}
+ROR_ID = re.compile(r"0[0-9a-hjkmnp-tv-z]{6}\d{2}")
+
+
+class FakeRor(FakeSource):
+    """ROR's v2 API. Its 404s say what rorapi/common/views.py (ror-community/ror-api) says:
+    ``{"errors": [...]}``, for an ID it does not hold and for text that is no ROR ID."""
+
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, dict, str]:
+        wanted = path.removeprefix("v2/organizations/")
+        if wanted in ROR:
+            return 200, {}, (FIXTURES / "ror" / ROR[wanted]).read_text()
+        if ROR_ID.fullmatch(wanted):
+            error = f"ROR ID 'https://ror.org/{wanted}' does not exist"
+        else:
+            error = f"'{wanted}' is not a valid ROR ID"
+        return 404, {}, json.dumps({"errors": [error]}, separators=(",", ":"))
+
+
+DATACITE = {
+    "10.48550/arxiv.2311.16162": "10.48550_arxiv.2311.16162.json",
+    "10.5281/zenodo.1196821": "10.5281_zenodo.1196821.json",
+    "10.4230/lipics.tqc.2013.93": "10.4230_lipics.tqc.2013.93.json",
+}
+
+
+class FakeDataCite(FakeSource):
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, dict, str]:
+        doi = unquote(path.removeprefix("dois/")).lower()
+        if doi in DATACITE:
+            return 200, {}, (FIXTURES / "datacite" / DATACITE[doi]).read_text()
+        return 404, {}, (FIXTURES / "datacite" / "not_found_404.json").read_text()
+
+
+CONTACT = "sources@bzpeer.example.org"
+
+
+@pytest.fixture
+def quick(monkeypatch):
+    """Waits a test can afford: the backoff and the read timeout, shortened."""
+    monkeypatch.setattr(http, "BACKOFF", 0.05)
+    monkeypatch.setattr(http, "READ_TIMEOUT", 0.5)
+
+
+@pytest.fixture
+def openalex(settings):
+    server = FakeOpenAlex().start()
+    settings.OPENALEX_API_URL = server.url
+    settings.OPENALEX_API_KEY = "test-key"
+    settings.SOURCES_CONTACT_EMAIL = CONTACT
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_crossref(settings):
+    server = FakeCrossref().start()
+    settings.CROSSREF_API_URL = server.url
+    settings.SOURCES_CONTACT_EMAIL = CONTACT
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_arxiv(settings, monkeypatch):
+    server = FakeArxiv().start()
+    settings.ARXIV_API_URL = server.url
+    # arXiv's one request in three seconds is the same code as OpenAlex's rate, tested apart.
+    monkeypatch.setattr(arxiv, "PER_SECOND", 20.0)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_datacite(settings):
+    server = FakeDataCite().start()
+    settings.DATACITE_API_URL = server.url
+    settings.SOURCES_CONTACT_EMAIL = CONTACT
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_ror(settings):
+    server = FakeRor().start()
+    settings.ROR_API_URL = server.url
+    settings.ROR_CLIENT_ID = "test-client-id"  # ROR's faster rate, for clients it knows
+    yield server
+    server.stop()

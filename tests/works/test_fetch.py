@@ -2,34 +2,20 @@
 recorded answers) through the same importer as files: the same records, a summary, keys it
 cannot read skipped by name, and a second run that changes nothing. The client waits as
 the source asks (429 Retry-After), retries 500s and timeouts, follows a merged entity, keeps
-to its rate and sends conditional requests."""
+to its rate and sends conditional requests. DOIs come from Crossref, else DataCite; arXiv's
+own DOIs from DataCite, as the work its arXiv entry makes."""
 
 import pytest
 
 from profiles.models import Institution, Researcher
 from tests.conftest import FIXTURES, run_command
-from tests.sources_server import FakeArxiv, FakeCrossref, FakeOpenAlex, Fault
-from works.clients import arxiv, http
+from tests.sources_server import Fault
+from works.clients import http
 from works.models import Authorship, Work
 
+pytestmark = pytest.mark.usefixtures("quick")
+
 PRIEM = "openalex:A5023888391"
-
-
-@pytest.fixture
-def openalex(settings):
-    server = FakeOpenAlex().start()
-    settings.OPENALEX_API_URL = server.url
-    settings.OPENALEX_API_KEY = "test-key"
-    settings.SOURCES_CONTACT_EMAIL = "sources@bzpeer.example.org"
-    yield server
-    server.stop()
-
-
-@pytest.fixture(autouse=True)
-def quick(monkeypatch):
-    """Waits a test can afford: the backoff and the read timeout, shortened."""
-    monkeypatch.setattr(http, "BACKOFF", 0.05)
-    monkeypatch.setattr(http, "READ_TIMEOUT", 0.5)
 
 
 @pytest.mark.django_db
@@ -145,52 +131,113 @@ def test_retry_after_reads_seconds_and_http_dates():
     assert http.retry_after(None) is None
 
 
-@pytest.fixture
-def crossref_and_arxiv(settings, monkeypatch):
-    crossref_server, arxiv_server = FakeCrossref().start(), FakeArxiv().start()
-    settings.CROSSREF_API_URL = crossref_server.url
-    settings.ARXIV_API_URL = arxiv_server.url
-    settings.SOURCES_CONTACT_EMAIL = "sources@bzpeer.example.org"
-    # arXiv's one request in three seconds is the same code as OpenAlex's rate, tested above.
-    monkeypatch.setattr(arxiv, "PER_SECOND", 20.0)
-    yield crossref_server, arxiv_server
-    crossref_server.stop()
-    arxiv_server.stop()
-
-
 @pytest.mark.django_db
 def test_a_doi_comes_from_crossref_in_the_polite_pool_and_twice_changes_nothing(
-    crossref_and_arxiv,
+    fake_crossref, fake_datacite
 ):
-    crossref_server, _ = crossref_and_arxiv
     code, out, err = run_command("fetch", "doi:https://doi.org/10.1038/SREP16696")
     assert code == 0, err
     work = Work.objects.get()
     assert work.identifiers.filter(scheme="doi", value="10.1038/srep16696").exists()
     assert work.authorships.count() == 8
-    assert crossref_server.requests[0].path == "works/10.1038/srep16696"
-    assert crossref_server.requests[0].query["mailto"] == ["sources@bzpeer.example.org"]
+    assert fake_crossref.requests[0].path == "works/10.1038/srep16696"
+    assert fake_crossref.requests[0].query["mailto"] == ["sources@bzpeer.example.org"]
     assert run_command("fetch", "doi:10.1038/srep16696")[1].count("1 unchanged") == 1
     assert Work.objects.count() == 1 and Authorship.objects.count() == 8
+    assert not fake_datacite.requests  # Crossref had it
 
     code, out, err = run_command("fetch", "doi:10.1234/not-registered")
-    assert code == 1 and "doi:10.1234/not-registered: Crossref holds no such record" in err
+    assert code == 1
+    assert "doi:10.1234/not-registered: neither Crossref nor DataCite holds it" in err
+    assert [r.path for r in fake_datacite.requests] == ["dois/10.1234/not-registered"]
 
 
 @pytest.mark.django_db
-def test_arxiv_ids_and_arxivs_own_dois_come_from_arxiv(crossref_and_arxiv):
-    crossref_server, arxiv_server = crossref_and_arxiv
-    assert run_command("fetch", "arxiv:1111.2011v2")[0] == 0
-    assert run_command("fetch", "doi:10.48550/arXiv.astro-ph/0601001")[0] == 0
+def test_a_doi_crossref_does_not_hold_comes_from_datacite_with_its_creators(
+    fake_crossref, fake_datacite
+):
+    code, out, err = run_command("fetch", "doi:10.5281/zenodo.1196821")
+    assert code == 0, err
+    assert [r.path for r in fake_crossref.requests] == ["works/10.5281/zenodo.1196821"]
+    assert [r.path for r in fake_datacite.requests] == ["dois/10.5281/zenodo.1196821"]
+    assert fake_datacite.requests[0].headers["Accept"] == "application/vnd.api+json"
+    assert "mailto:sources@bzpeer.example.org" in fake_datacite.requests[0].headers["User-Agent"]
+    work = Work.objects.get()
+    assert work.title.startswith("Pspm-Sc4B: Scr, Ecg, Emg, Psr And Respiration Measurements")
+    assert (work.kind, work.publication_year, str(work.publication_date)) == (
+        "dataset",
+        2018,
+        "2018-03-14",
+    )
+    assert work.sources == ["datacite"]
+    assert work.venue.name == "Zenodo"
+    assert work.abstract.startswith("This dataset includes pupil size response (PSR)")
+    byline = work.authorships.order_by("position").select_related("researcher")
+    assert [a.printed_name for a in byline] == [
+        "Matthias Staib",
+        "Giuseppe Castegnetti",
+        "Athina Tzovara",
+        "Philipp C. Paulus",
+        "Nicolas Hofer",
+        "Dominik R. Bach",
+    ]
+    assert [a.researcher.orcid for a in byline] == [
+        "0000-0001-9688-838X",
+        None,
+        "0000-0002-7588-1418",
+        "0000-0001-8090-3266",
+        None,
+        "0000-0003-3717-2036",
+    ]
+    assert {i.name for a in byline for i in a.institutions.all()} == {
+        "University of Zurich, Zurich, Switzerland"
+    }
+    assert Researcher.objects.count() == 6
+    assert run_command("fetch", "doi:10.5281/zenodo.1196821")[1].count("1 unchanged") == 1
+    assert (Work.objects.count(), Authorship.objects.count()) == (1, 6)
+
+
+@pytest.mark.django_db
+def test_arxivs_own_doi_comes_from_datacite_as_the_work_arxiv_makes(
+    fake_crossref, fake_datacite, fake_arxiv
+):
+    assert run_command("fetch", "arxiv:2311.16162")[0] == 0
+    from_arxiv = Work.objects.get()
+    code, out, err = run_command("fetch", "doi:10.48550/arXiv.2311.16162")
+    assert code == 0, err
+    assert "1 records: 0 created, 1 updated" in out
+    assert [r.path for r in fake_datacite.requests] == ["dois/10.48550/arxiv.2311.16162"]
+    assert not fake_crossref.requests  # arXiv's DOIs are DataCite's
+    work = Work.objects.get()
+    assert work.pk == from_arxiv.pk
+    assert sorted(work.sources) == ["arxiv", "datacite"]
+    assert list(work.identifiers.values_list("scheme", "value")) == [("arxiv", "2311.16162")]
+    assert (work.kind, work.publication_year, str(work.first_posted)) == (
+        "preprint",
+        2023,
+        "2023-11-09",
+    )
+    assert work.venue.name == "arXiv"
+    assert sorted(work.topics.values_list("code", flat=True)) == ["cs.AI", "cs.CL", "cs.DL"]
+    assert work.authorships.count() == 10
+    assert Researcher.objects.count() == 10  # the same ten people, not twenty
+    assert run_command("fetch", "doi:10.48550/arxiv.2311.16162")[1].count("1 unchanged") == 1
+
+    code, out, err = run_command("fetch", "doi:10.48550/arXiv.2999.99999")
+    assert code == 1 and "doi:10.48550/arXiv.2999.99999: DataCite holds no such record" in err
+
+
+@pytest.mark.django_db
+def test_arxiv_ids_come_from_arxiv(fake_arxiv):
+    assert run_command("fetch", "arxiv:1111.2011v2", "arxiv:astro-ph/0601001")[0] == 0
     assert set(Work.objects.values_list("identifiers__value", flat=True)) >= {
         "1111.2011",
         "astro-ph/0601001",
     }
-    assert [r.query["id_list"] for r in arxiv_server.requests] == [
+    assert [r.query["id_list"] for r in fake_arxiv.requests] == [
         ["1111.2011"],
         ["astro-ph/0601001"],
     ]
-    assert not crossref_server.requests  # arXiv's DOIs are arXiv's, not Crossref's
 
     code, out, err = run_command("fetch", "arxiv:2999.99999", "arxiv:abc")
     assert code == 1
