@@ -17,3 +17,4 @@ CELERY_TASK_ALWAYS_EAGER = True
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # The suite never reaches the network: a source a test does not replace refuses at once.
 OPENALEX_API_URL = CROSSREF_API_URL = ARXIV_API_URL = ORCID_API_URL = "http://127.0.0.1:9"
+DATACITE_API_URL = ROR_API_URL = "http://127.0.0.1:9"

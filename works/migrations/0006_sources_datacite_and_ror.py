@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("works", "0004_work_addition_moved_from_profiles"),
+        ("works", "0005_snapshot_partition"),
     ]
 
     operations = [

@@ -11,7 +11,7 @@ def domains_so_far_are_staffs(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("profiles", "0010_institution_homepage"),
+        ("profiles", "0011_openalex_redirect"),
     ]
 
     operations = [
