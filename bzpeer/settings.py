@@ -120,9 +120,8 @@ else:
         }
     }
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections, not Django
-# No check before each use: with one, a request that draws a connection broken by a
-# PostgreSQL restart waits out the pool's timeout and fails anyway; without, it fails at
-# once (a 503) and the pool drops that connection.
+# No check before each use: with one, a request drawing a connection a PostgreSQL restart broke
+# waits out the pool's timeout and fails; without, it fails at once (503), the pool drops it.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 DATABASES["default"].setdefault("OPTIONS", {}).update(
     {
@@ -166,9 +165,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without REDIS_URL (a development checkout) the broker is a folder, kombu's filesystem
+# transport: `make run` runs a worker and beat beside the web server (pages' serve command).
+CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+BROKER_FOLDER = Path(env.str("BROKER_FOLDER", default=str(BASE_DIR / ".celery")))
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 # A worker that dies mid-task leaves its message unacknowledged: delivered again, not lost.
@@ -176,17 +177,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Above every task's time limit (600 s at most): delivered again only if its worker is gone.
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
-    # With the broker down or hung, .delay() fails within about two seconds (the request
-    # then answers 503) instead of waiting for ever.
+    # With the broker down or hung, .delay() fails within about two seconds (a 503).
     "socket_connect_timeout": 1,
     "socket_timeout": 1,
+    # The folder broker's (no REDIS_URL): senders write and the worker reads the same folder.
+    **{f"data_folder_{way}": str(BROKER_FOLDER / "queue") for way in ("in", "out")},
+    "control_folder": str(BROKER_FOLDER / "control"),
 }
-CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 1,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.2,
-}
+CELERY_TASK_PUBLISH_RETRY_POLICY = dict(max_retries=1, interval_start=0, interval_step=0.2)
+CELERY_TASK_PUBLISH_RETRY_POLICY["interval_max"] = 0.2
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

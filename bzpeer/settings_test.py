@@ -14,6 +14,8 @@ from bzpeer.settings import *  # noqa: E402, F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
+# Tests that queue tasks for real use Redis (tests/processes.py); without it, memory.
+CELERY_BROKER_URL = REDIS_URL or "memory://"  # noqa: F405
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # The suite never reaches the network: a source a test does not replace refuses at once.
 OPENALEX_API_URL = CROSSREF_API_URL = ARXIV_API_URL = ORCID_API_URL = "http://127.0.0.1:9"

@@ -13,6 +13,6 @@ class ProfilesConfig(AppConfig):
         if not settings.DEBUG and not settings.REDIS_URL:
             # Limits counted in one process's memory do not hold across gunicorn workers.
             logger.warning(
-                "REDIS_URL is not set: rate limits and the cache are per process and Celery "
-                "runs tasks inside requests. Set REDIS_URL in production."
+                "REDIS_URL is not set: rate limits and the cache are per process and Celery's "
+                "broker is a folder on this machine. Set REDIS_URL in production."
             )
