@@ -36,7 +36,7 @@ demo: migrate ## Import the demo data through the arXiv importer and build its r
 
 run: demo ## Set everything up; serve the site on http://127.0.0.1:8000 with a Celery worker and beat
 	@echo "Serving http://$(HOST):$(PORT)/researchers/timothy-lillicrap/"
-	DEBUG=$${DEBUG:-1} $(PY) manage.py serve $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py serve $(HOST):$(PORT)
 
 test: install ## Run the whole suite on PostgreSQL (embedded unless DATABASE_URL is set)
 	$(PY) -m pytest --create-db $(PYTEST_ARGS)
