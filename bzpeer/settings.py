@@ -254,16 +254,17 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_REAUTHENTICATION_REQUIRED = True  # before changing email addresses or password
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_AUTO_SIGNUP = False
+ORCID_CLIENT_ID = env.str("ORCID_CLIENT_ID", default="")
 SOCIALACCOUNT_PROVIDERS = {
     "orcid": {
         # Our subclass reads ORCID_URL / ORCID_API_URL, so a local server can stand in.
         "provider_class": "claims.orcid.provider.SettingsOrcidProvider",
+        # None without a client ID: ORCID sign-in is then offered nowhere (claims.templatetags).
         "APPS": [
-            {
-                "client_id": env.str("ORCID_CLIENT_ID", default=""),
-                "secret": env.str("ORCID_CLIENT_SECRET", default=""),
-            }
-        ],
+            {"client_id": ORCID_CLIENT_ID, "secret": env.str("ORCID_CLIENT_SECRET", default="")}
+        ]
+        if ORCID_CLIENT_ID
+        else [],
     }
 }
 ORCID_URL = env.str("ORCID_URL", default="https://orcid.org")
