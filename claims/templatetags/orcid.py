@@ -9,5 +9,5 @@ register = template.Library()
 
 @register.simple_tag
 def orcid_sign_in() -> bool:
-    apps = settings.SOCIALACCOUNT_PROVIDERS.get("orcid", {}).get("APPS", [])
-    return any(app.get("client_id") for app in apps)
+    provider: dict = settings.SOCIALACCOUNT_PROVIDERS.get("orcid", {})
+    return any(app.get("client_id") for app in provider.get("APPS", []))
