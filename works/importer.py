@@ -138,10 +138,15 @@ _CHUNK = 500
 _DONE = object()
 
 
-def _read_ahead(items: Iterator[Item], chunks: int = 2 * BATCH_SIZE // _CHUNK) -> Iterator[Item]:
+def _read_ahead(
+    items: Iterator[Item],
+    fraction: Callable[[], float | None] = lambda: None,
+    chunks: int = 2 * BATCH_SIZE // _CHUNK,
+) -> Iterator[tuple[Item, float | None]]:
     """The items of ``items``, read by another thread up to ``chunks`` chunks ahead, so that
-    parsing the next records overlaps the database's work on the last batch. An exception in
-    the reader is raised here, after the items read before it."""
+    parsing the next records overlaps the database's work on the last batch; each with the
+    share of the file ``fraction`` said was read once its chunk was. An exception in the
+    reader is raised here, after the items read before it."""
     handoff: queue.Queue = queue.Queue(maxsize=chunks)
     stop = threading.Event()
 
@@ -151,23 +156,25 @@ def _read_ahead(items: Iterator[Item], chunks: int = 2 * BATCH_SIZE // _CHUNK) -
             for item in items:
                 chunk.append(item)
                 if len(chunk) >= _CHUNK:
-                    handoff.put(chunk)
+                    handoff.put((chunk, fraction()))
                     chunk = []
                     if stop.is_set():
                         return
-            handoff.put(chunk)
+            handoff.put((chunk, fraction()))
             handoff.put(_DONE)
         except BaseException as exc:  # noqa: BLE001 (raised again by the consumer)
-            handoff.put(chunk)
+            handoff.put((chunk, fraction()))
             handoff.put(exc)
 
     reader = threading.Thread(target=produce, name="import-reader", daemon=True)
     reader.start()
     try:
-        while (chunk := handoff.get()) is not _DONE:
-            if isinstance(chunk, BaseException):
-                raise chunk
-            yield from chunk
+        while (handed := handoff.get()) is not _DONE:
+            if isinstance(handed, BaseException):
+                raise handed
+            chunk, read = handed
+            for item in chunk:
+                yield item, read
     finally:
         stop.set()
         while reader.is_alive():  # make room for a reader waiting to hand over a chunk
@@ -223,8 +230,11 @@ def _import_items(
 
     last_report = started = time.monotonic()
     batch: list[Item] = []
+    # The share of the file read up to the last record written (or skipped): the reader runs
+    # ahead, so the share it has read says nothing of what is done.
+    done: float | None = None
     try:
-        for item in _read_ahead(items()):
+        for item, read_so_far in _read_ahead(items(), fraction):
             summary.records += 1
             if item.error is not None:
                 problem(f"{item.location}: {item.error}")
@@ -232,9 +242,10 @@ def _import_items(
                 batch.append(item)
             if len(batch) >= BATCH_SIZE:
                 batch = _write(batch, summary, problem)
+                done = read_so_far if not batch else done
             if time.monotonic() - last_report >= PROGRESS_EVERY:
                 last_report = time.monotonic()
-                report(_progress_line(name, summary, started, fraction()))
+                report(_progress_line(name, summary, started, done))
     except (FileFormatError, FetchError) as exc:
         problem(str(exc))
     except OSError as exc:
@@ -244,11 +255,14 @@ def _import_items(
 
 
 def _progress_line(name: str, summary: Summary, started: float, fraction: float | None) -> str:
+    """Records read and their rate; with ``fraction``, the share of the file written and the
+    time left, never the whole file while the line is written (records remain)."""
     line = f"{name}: {summary.records:,} records, {summary.rate:,.0f}/s"
     if fraction:
+        fraction = min(fraction, 0.99)
         elapsed = time.monotonic() - started
-        left = elapsed / fraction - elapsed
-        line += f", {fraction:.0%} of the file, about {left:,.0f} s left"
+        left = max(1.0, elapsed / fraction - elapsed)
+        line += f", {fraction:.0%} of the file written, about {left:,.0f} s left"
     return line
 
 

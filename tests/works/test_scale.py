@@ -168,7 +168,8 @@ def test_the_benchmark_prints_works_per_second_and_peak_memory(synthetic):
 def test_reading_ahead_keeps_every_item_in_order_and_raises_where_the_file_breaks():
     from works.importer import _read_ahead
 
-    assert list(_read_ahead(iter(range(1234)), chunks=2)) == list(range(1234))
+    ahead = list(_read_ahead(iter(range(1234)), lambda: 0.5, chunks=2))
+    assert ahead == [(number, 0.5) for number in range(1234)]
 
     def broken():
         yield from range(700)
@@ -176,7 +177,7 @@ def test_reading_ahead_keeps_every_item_in_order_and_raises_where_the_file_break
 
     seen = []
     with pytest.raises(ValueError, match="line 701"):
-        for item in _read_ahead(broken(), chunks=1):
+        for item, _ in _read_ahead(broken(), chunks=1):
             seen.append(item)
     assert seen == list(range(700))
 
@@ -188,6 +189,6 @@ def test_a_reader_left_behind_by_a_failed_import_stops():
 
     before = threading.active_count()
     items = _read_ahead(iter(range(100_000)), chunks=1)
-    assert next(items) == 0
+    assert next(items) == (0, None)
     items.close()  # what an exception in the import loop does
     assert threading.active_count() == before

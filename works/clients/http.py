@@ -89,8 +89,10 @@ class Client:
         if response.status_code in (404, 410):
             raise NotFound(f"{self.name} holds no {path}", status=response.status_code)
         if response.status_code >= 400:
+            said = what_it_said(response.text)
             raise SourceError(
-                f"{self.name} answered {path} with {response.status_code}",
+                f"{self.name} answered {path} with {response.status_code}"
+                + (f": {said}" if said else ""),
                 status=response.status_code,
             )
         etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
@@ -148,3 +150,33 @@ def retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+SAID_LENGTH = 300
+
+
+def what_it_said(body: str) -> str:
+    """The source's own words in an error answer, shortened: ``message`` or ``error`` of a
+    JSON body (OpenAlex, Crossref), the first of DataCite's ``errors``, or a short plain-text
+    body; nothing for an HTML page."""
+    text = body.strip()
+    try:
+        payload = json.loads(text)
+    except (ValueError, RecursionError):
+        payload = None
+    said = ""
+    if isinstance(payload, dict):
+        errors = payload.get("errors")
+        first = errors[0] if isinstance(errors, list) and errors else None
+        for value in (
+            payload.get("message"),
+            payload.get("error"),
+            first.get("title") if isinstance(first, dict) else first,
+        ):
+            if isinstance(value, str) and value.strip():
+                said = value
+                break
+    elif payload is None and not text.startswith("<"):
+        said = text
+    said = " ".join(said.split())
+    return said if len(said) <= SAID_LENGTH else said[: SAID_LENGTH - 1] + "…"

@@ -85,7 +85,7 @@ def _is_json_lines(handle: TextIOBase) -> bool:
 def _parses(line: str) -> bool:
     try:
         return isinstance(json.loads(line), dict)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False
 
 

@@ -115,7 +115,7 @@ def read(path: Path) -> Iterator[Item]:
 def _parses(line: str) -> bool:
     try:
         return isinstance(json.loads(line), dict)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False
 
 

@@ -8,6 +8,7 @@ unusable. A file that cannot be read at all raises ``FileFormatError``.
 import gzip
 import io
 import json
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,9 +49,36 @@ _bytes_read: dict[str, int] = {}
 
 def fraction_read(path: Path) -> float | None:
     """How much of the file on disk has been read so far (0 to 1), if it is being read."""
-    size = Path(path).stat().st_size
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        return None
     read = _bytes_read.get(str(path))
     return min(1.0, read / size) if read is not None and size else None
+
+
+class _Gunzipped(gzip.GzipFile):
+    """A gzip file whose end, if it comes before the gzip stream's, is a FileFormatError
+    naming the file: everything before it is read, only a last partial line is lost."""
+
+    def __init__(self, raw: "io.BufferedReader[_CountingFile]", name: str):
+        super().__init__(fileobj=raw, mode="rb")
+        self._label = name
+
+    def read(self, size: int | None = -1) -> bytes:
+        try:
+            return super().read(size)
+        except (EOFError, zlib.error) as exc:
+            raise self._cut_short() from exc
+
+    def read1(self, size: int = -1) -> bytes:
+        try:
+            return super().read1(size)
+        except (EOFError, zlib.error) as exc:
+            raise self._cut_short() from exc
+
+    def _cut_short(self) -> FileFormatError:
+        return FileFormatError(f"{self._label}: the gzip stream ends early (truncated file?)")
 
 
 def open_text(path: Path) -> io.TextIOBase:
@@ -59,8 +87,11 @@ def open_text(path: Path) -> io.TextIOBase:
         magic = probe.read(2)
     _bytes_read[str(path)] = 0
     raw = io.BufferedReader(_CountingFile(str(path), "rb"))
-    binary = gzip.GzipFile(fileobj=raw, mode="rb") if magic == b"\x1f\x8b" else raw
-    return io.TextIOWrapper(binary, encoding="utf-8", errors="replace")
+    if magic == b"\x1f\x8b":
+        return io.TextIOWrapper(
+            _Gunzipped(raw, Path(path).name), encoding="utf-8", errors="replace"
+        )
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
 
 
 def head(path: Path, size: int = 1 << 16) -> str:
@@ -79,3 +110,5 @@ def json_lines(name: str, handle: Iterable[str]) -> Iterator[tuple[str, object]]
             yield where, json.loads(line)
         except json.JSONDecodeError as exc:
             yield where, RecordError(f"not valid JSON ({exc.msg})")
+        except RecursionError:
+            yield where, RecordError("JSON nested too deeply to read")

@@ -4,6 +4,7 @@ A file holds one object, an API page (``meta`` + ``results``), or JSON Lines; pl
 """
 
 import json
+import re
 from collections.abc import Iterator
 from io import TextIOBase
 from pathlib import Path
@@ -32,11 +33,16 @@ from works.sources.records import (
     with_hash,
 )
 
+# The ``meta`` of an API page, which the empty last page of a cursor holds and nothing else.
+_PAGE_META = re.compile(r'\{\s*"meta"\s*:\s*\{[^{}]*"db_response_time_ms"')
+
 
 def sniff(text: str) -> bool:
     """Does this file start like OpenAlex JSON (an entity, a page of them, or JSON Lines)?"""
     start = text.lstrip()[:4000]
-    return start.startswith(("{", "[")) and '"https://openalex.org/' in start
+    return start.startswith(("{", "[")) and (
+        '"https://openalex.org/' in start or bool(_PAGE_META.match(start))
+    )
 
 
 def read(path: Path) -> Iterator[Item]:
@@ -61,7 +67,7 @@ def read(path: Path) -> Iterator[Item]:
 def _parses(line: str) -> bool:
     try:
         return isinstance(json.loads(line), dict)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False
 
 

@@ -124,7 +124,7 @@ def part_lines(part: Part) -> Iterator[tuple[str, object]]:
             for line in json_lines(part.label, handle):
                 count += 1
                 yield line
-    except (EOFError, zlib.error, OSError) as exc:
+    except (EOFError, zlib.error, OSError, FileFormatError) as exc:
         raise FileFormatError(f"{part.label}: cannot be read to its end ({exc})") from exc
     if part.records is not None and count != part.records:
         raise FileFormatError(
