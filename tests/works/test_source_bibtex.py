@@ -476,3 +476,27 @@ def test_it_sniffs_bibtex_and_nothing_else():
     assert not bibtex.sniff('{"citation": {"citation-value": "@article{k,\\n title={T}}"}}')
     assert bibtex.sniff("% exported\n@InProceedings(key,\n title = {T})")
     assert not bibtex.sniff("Write to me@example.com (or @home{ never)")
+
+
+def test_it_takes_biblatexs_journaltitle_for_the_venue(tmp_path):
+    record = one_record(
+        tmp_path,
+        "@article{angenendt, author={Angenendt, Arnold}, title={In Honore Salvatoris},"
+        " journaltitle={Revue d'Histoire Eccl{\\'e}siastique}, date={2002}}",
+    )
+    assert record.venue.name == "Revue d'Histoire Ecclésiastique"
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "Ann Author and et al.",
+        "Ann Author and et al",
+        "Ann Author et al.",
+        "Ann Author and {et al.}",
+    ],
+)
+def test_et_al_is_an_incomplete_byline_not_an_author(tmp_path, byline):
+    record = one_record(tmp_path, f"@article{{k, title={{T}}, author={{{byline}}}}}")
+    assert [a.display_name for a in record.authors] == ["Ann Author"]
+    assert record.byline_complete is False

@@ -174,7 +174,7 @@ def bibtex_work(entry_type: str, fields: dict[str, str], key: str = "") -> WorkR
     year, published = _dates(fields)
     doi = _doi(fields)
     arxiv = _arxiv(fields, doi)
-    venue_text = _text(fields.get("journal") or fields.get("booktitle"))
+    venue_text = _text(_journal(fields) or fields.get("booktitle"))
     kind = _kind(entry_type, fields, venue_text, arxiv)
     if kind == "preprint" and (arxiv or _ARXIV_VENUE.match(venue_text)):
         venue: VenueRecord | None = VenueRecord(name="arXiv", kind="repository")
@@ -228,6 +228,11 @@ def _dates(fields: dict[str, str]) -> tuple[int | None, date | None]:
     return year, date_from_parts(year, month, day, "date", strict=False)
 
 
+def _journal(fields: dict[str, str]) -> str:
+    """BibTeX's ``journal``, or biblatex's name for it, ``journaltitle``."""
+    return fields.get("journal") or fields.get("journaltitle") or ""
+
+
 def _month(text: str) -> int | None:
     if text.isdigit():
         return int(text) if 1 <= int(text) <= 12 else None
@@ -251,9 +256,9 @@ def _arxiv(fields: dict[str, str], doi: str | None) -> tuple[str, int | None] | 
     eprint = unescape_identifier(fields.get("eprint", "")).strip()
     prefix = _text(fields.get("archiveprefix") or fields.get("eprinttype")).lower()
     candidates = [eprint] if eprint and (prefix == "arxiv" or "arxiv" in eprint.lower()) else []
-    for field in ("journal", "booktitle", "howpublished", "note"):
+    for field in ("journal", "journaltitle", "booktitle", "howpublished", "note"):
         candidates += _ARXIV_IN_TEXT.findall(_text(fields.get(field)))
-    if re.match(r"corr\b", _text(fields.get("journal")), re.IGNORECASE):
+    if re.match(r"corr\b", _text(_journal(fields)), re.IGNORECASE):
         candidates.append(_text(fields.get("volume")).removeprefix("abs/"))
     if doi:
         candidates.append(doi)

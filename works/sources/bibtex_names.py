@@ -6,6 +6,7 @@ name, ``{Barnes and Noble, Inc.}``, is one Last part: an organisation, kept whol
 parts become the name as printed, the name to display and the family name.
 """
 
+import re
 from dataclasses import dataclass
 
 from bibtexparser.middlewares.names import (
@@ -16,6 +17,9 @@ from bibtexparser.middlewares.names import (
 from bzpeer.lib.names import person_name
 from works.sources.latex import latex_to_unicode
 from works.sources.records import AuthorRecord, clean_text
+
+# "and others" as people write it: "A and et al.", "A et al.", "{et al.}".
+_ET_AL = re.compile(r"(?:^|\s)\{?et\.?\s+al\.?\}?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ def byline(fields: dict[str, str]) -> tuple[list[Name], bool]:
     for piece in split_multiple_persons_names(raw):
         # "Yang, Zhilin, and Cohen, ...": a stray comma before "and" is a typo, not a Jr part.
         piece = piece.strip().strip(",").strip()
+        if (cut := _ET_AL.sub("", piece)) != piece:
+            complete, piece = False, cut.strip().strip(",").strip()
         if piece.lower() == "others":
             complete = False
         elif piece and (name := _name(piece)).printed:
