@@ -2,7 +2,7 @@
 
 import pytest
 
-from works.sources.latex import latex_to_unicode, unescape_identifier
+from works.sources.latex import latex_in_prose, latex_to_unicode, unescape_identifier
 
 
 @pytest.mark.parametrize(
@@ -95,3 +95,24 @@ def test_it_unescapes_identifiers_without_decoding_them():
 
 def test_it_never_reads_the_files_latex_names():
     assert latex_to_unicode(r"a\input{/etc/hostname}b \include{/etc/passwd}") == "ab "
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (r"$\delta$-function interacting bosons", "δ-function interacting bosons"),
+        (r"A $3\times3$ grid and \emph{deep} nets", "A 3×3 grid and deep nets"),
+        (
+            r"\mkbibquote{Intention} and methodology\hyphen{}based",
+            "“Intention” and methodology-based",
+        ),
+        # Prose without a backslash or a dollar is not LaTeX: its ~ and -- are what they say.
+        (
+            "~10% of https://example.org/~me -- a range",
+            "~10% of https://example.org/~me -- a range",
+        ),
+        ("costs $5 and $6", "costs $5 and $6"),
+    ],
+)
+def test_prose_from_the_sources_has_its_latex_decoded(text, shown):
+    assert latex_in_prose(text) == shown

@@ -12,6 +12,7 @@ from bzpeer.lib.names import person_name
 from bzpeer.lib.sources import Source
 from works.sources.arxiv_categories import category_name
 from works.sources.files import FileFormatError, Item, open_text
+from works.sources.latex import latex_in_prose
 from works.sources.records import (
     AuthorRecord,
     RecordError,
@@ -160,7 +161,7 @@ def arxiv_entry(entry: ET.Element) -> WorkRecord:
     if not parts:
         raise RecordError(f"entry id {raw_id!r} is not an arXiv identifier")
     arxiv_id, version = parts
-    title = clean_text(entry.findtext(f"{ATOM}title"))
+    title = clean_text(latex_in_prose(entry.findtext(f"{ATOM}title") or ""))
     if not title:
         raise RecordError(f"arXiv {arxiv_id} has no title")
     names = [clean_text(a.findtext(f"{ATOM}name")) for a in entry.findall(f"{ATOM}author")]
@@ -179,7 +180,7 @@ def arxiv_entry(entry: ET.Element) -> WorkRecord:
             external_id=arxiv_id,
             title=title,
             authors=tuple(AuthorRecord(printed_name=n, display_name=person_name(n)) for n in names),
-            abstract=clean_paragraphs(entry.findtext(f"{ATOM}summary")),
+            abstract=clean_paragraphs(latex_in_prose(entry.findtext(f"{ATOM}summary") or "")),
             kind="preprint",
             publication_date=shown,
             publication_year=shown.year if shown else None,

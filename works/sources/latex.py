@@ -73,6 +73,19 @@ def _decode(text: str) -> str:
     return unicodedata.normalize("NFC", decoded)
 
 
+# A backslash command, or a pair of dollars around something that is not a price.
+_LATEX_IN_PROSE = re.compile(r"\\[A-Za-z]|\$[^$\s\d][^$]*\$|\$[^$]*[^\s$]\$(?!\d)")
+
+
+def latex_in_prose(text: str) -> str:
+    """A title or abstract from a source that does not promise LaTeX (arXiv, OpenAlex, where
+    authors type it anyway), decoded only when it has a LaTeX command or math: plain prose
+    keeps its ``~``, ``--`` and ``%`` as typed."""
+    if not text or not _LATEX_IN_PROSE.search(text):
+        return text
+    return latex_to_unicode(text)
+
+
 def unescape_identifier(text: str) -> str:
     """A DOI or URL as BibTeX prints it (``10.1007/1188\\_13``, ``{...}``) without the TeX.
 

@@ -19,6 +19,7 @@ from bzpeer.lib.identifiers import (
 )
 from bzpeer.lib.sources import Source
 from works.sources.files import FileFormatError, Item, json_lines, open_text
+from works.sources.latex import latex_in_prose
 from works.sources.records import (
     AuthorRecord,
     InstitutionEntityRecord,
@@ -180,7 +181,7 @@ def openalex_work(payload: dict[str, Any]) -> WorkRecord:
     openalex_id = normalize_openalex_id(payload.get("id"), "W")
     if not openalex_id:
         raise RecordError("record has no OpenAlex work id")
-    title = clean_text(payload.get("display_name") or payload.get("title"))
+    title = clean_text(latex_in_prose(payload.get("display_name") or payload.get("title") or ""))
     if not title:
         raise RecordError(f"work {openalex_id} has no title")
     authors = []
@@ -236,7 +237,9 @@ def openalex_work(payload: dict[str, Any]) -> WorkRecord:
             external_id=openalex_id,
             title=title,
             authors=tuple(authors),
-            abstract=abstract_from_inverted_index(payload.get("abstract_inverted_index")),
+            abstract=latex_in_prose(
+                abstract_from_inverted_index(payload.get("abstract_inverted_index"))
+            ),
             kind=(payload.get("type") or "article")[:40],
             publication_date=parse_date(payload.get("publication_date"), "publication_date"),
             publication_year=year if isinstance(year, int) else None,
