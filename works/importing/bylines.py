@@ -77,7 +77,9 @@ def set_missing_affiliations(
 ) -> None:
     """A researcher with no affiliation takes the first institution printed on their works.
 
-    Call before ``resolver.save()``: new researchers get it as they are inserted.
+    Call before ``resolver.save()``: new researchers get it as they are inserted, and the
+    stored ones the resolver writes back (an identifier this record adds) keep it, since
+    it is set on the very object the resolver saves.
     """
     updates: dict[int, int] = {}
     for plan in plans:
@@ -85,10 +87,9 @@ def set_missing_affiliations(
             researcher = resolver.final(entry.researcher)
             if entry.author.institutions and researcher.institution_id is None:
                 first = institutions[reference_key(entry.author.institutions[0])]
-                if researcher.pk is None:
-                    researcher.institution_id = first
-                else:
-                    updates.setdefault(researcher.pk, first)
+                researcher.institution_id = first
+                if researcher.pk is not None:
+                    updates[researcher.pk] = first
     if updates:
         with connection.cursor() as cursor:
             cursor.execute(
