@@ -5,7 +5,7 @@ a few recent works of the closest collaborators: never the whole graph.
 """
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import DatabaseError, connection, transaction
@@ -55,7 +55,7 @@ def neighbourhood(researcher: Researcher) -> metrics.Neighbourhood:
             "id", "display_name", "slug", "institution_id", "institution__name"
         )
     }
-    topics = list(
+    topics = _one_topic_per_name(
         Work.topics.through.objects.filter(work__in=mine.values("work_id")).values_list(
             "work_id", "topic_id", "topic__name"
         )
@@ -77,15 +77,25 @@ def neighbourhood(researcher: Researcher) -> metrics.Neighbourhood:
     )
 
 
+def _one_topic_per_name(rows: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """(work, topic, name) rows with one topic id per name: two schemes' topics of one name
+    (arXiv's cs.LG and stat.ML, both "Machine Learning") are one topic to a reader."""
+    rows = sorted(rows, key=lambda row: (row[1], row[0]))
+    first: dict[str, int] = {}
+    for _, topic, name in rows:
+        first.setdefault(name, topic)
+    return list(dict.fromkeys((work, first[name], name) for work, _, name in rows))
+
+
 def _adjacent(hood: metrics.Neighbourhood) -> list:
     """Recent works of the closest collaborators, on the researcher's topics."""
     closest = [t.person.id for t in metrics.ties(hood)[: metrics.MAX_COLLABORATORS]]
-    topic_ids = {topic for _, topic, _ in hood.topics}
-    if not closest or not topic_ids:
+    topic_by_name = {name: topic for _, topic, name in hood.topics}
+    if not closest or not topic_by_name:
         return []
     rows = (
         Authorship.objects.filter(
-            researcher_id__in=closest, hidden=False, work__topics__in=topic_ids
+            researcher_id__in=closest, hidden=False, work__topics__name__in=list(topic_by_name)
         )
         .exclude(work__authorships__researcher_id=hood.me.id)
         .order_by(F("work__publication_year").desc(nulls_last=True), "work_id")
@@ -96,13 +106,13 @@ def _adjacent(hood: metrics.Neighbourhood) -> list:
             "work__authors_count",
             "work__public_id",
             "researcher_id",
-            "work__topics",
+            "work__topics__name",
         )[:ADJACENT_CANDIDATES]
     )
     return [
-        (metrics.WorkRow(w, t, y, n, f"/works/{p}/"), person, topic)
-        for w, t, y, n, p, person, topic in rows
-        if topic in topic_ids
+        (metrics.WorkRow(w, t, y, n, f"/works/{p}/"), person, topic_by_name[name])
+        for w, t, y, n, p, person, name in rows
+        if name in topic_by_name
     ]
 
 

@@ -64,13 +64,15 @@ GROUP BY a.researcher_id
 """.format(**_NAMES)  # noqa: S608 (names from the models)
 
 
+# Topics by name: two schemes' topics of one name (arXiv's cs.LG and stat.ML are both
+# "Machine Learning") are one topic to a reader, counted once, with the works of either.
 _TOPICS_SQL = """
-SELECT a.researcher_id, t.name, COUNT(*) AS n
+SELECT a.researcher_id, t.name, COUNT(DISTINCT a.work_id) AS n
 FROM {authorship} a
 JOIN {work_topics} wt ON wt.work_id = a.work_id
 JOIN {topic} t ON t.id = wt.topic_id
 WHERE a.researcher_id = ANY(%(ids)s) AND NOT a.hidden
-GROUP BY a.researcher_id, t.id, t.name
+GROUP BY a.researcher_id, t.name
 ORDER BY a.researcher_id, n DESC, t.name
 """.format(**_NAMES)  # noqa: S608 (names from the models)
 
@@ -197,7 +199,7 @@ def _refresh_chunk(ids: list[int], event: str = "") -> None:
                 len(names),
                 first_year,
                 last_year,
-                list(dict.fromkeys(names))[:TOP_TOPICS],
+                names[:TOP_TOPICS],
                 score,
                 level,
                 Jsonb(components),

@@ -49,7 +49,7 @@ def test_the_demo_profile_shows_every_section_with_the_reference_words(client, d
         assert words in html, words
     assert "Open to collaborate" not in html
     assert "<strong>13</strong> works" in html
-    assert "<strong>5</strong> topics" in html
+    assert "<strong>4</strong> topics" in html
     assert "<strong>4</strong> close collaborators" in html
 
 
