@@ -85,6 +85,7 @@ class WorkSerializer(WorkSummarySerializer):
             "abstract",
             "first_posted",
             "arxiv_version",
+            "last_revised",
             "journal_ref",
             "topics",
             "source_records",

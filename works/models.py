@@ -116,6 +116,9 @@ class Work(models.Model):
     publication_year = models.PositiveSmallIntegerField(null=True, blank=True)
     first_posted = models.DateField(null=True, blank=True, help_text="arXiv: date of v1.")
     arxiv_version = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_revised = models.DateField(
+        null=True, blank=True, help_text="arXiv: date of the latest version, when not v1."
+    )
     venue = models.ForeignKey(
         Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="works"
     )

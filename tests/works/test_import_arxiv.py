@@ -72,12 +72,13 @@ def test_it_keeps_versions_dates_dois_and_journal_refs(demo):
     muzero = Work.objects.identified_by("arxiv", "1911.08265").get()
     assert muzero.arxiv_version == 2
     assert str(muzero.first_posted) == "2019-11-19"
-    assert str(muzero.publication_date) == "2020-02-21"
+    assert str(muzero.last_revised) == "2020-02-21"
     assert muzero.dois == ["10.1038/s41586-020-03051-4"]
     assert muzero.arxiv_id == "1911.08265"
     assert muzero.journal_ref.startswith("Nature 588")
-    assert muzero.kind == "preprint"
-    assert muzero.venue.name == "arXiv"
+    # Its journal reference makes it the Nature article, of 2020, with no day known.
+    assert (muzero.kind, muzero.venue.name, muzero.publication_year) == ("article", "Nature", 2020)
+    assert muzero.publication_date is None
     assert muzero.sources == ["arxiv"]
 
 

@@ -14,7 +14,7 @@ def test_a_work_page_shows_its_byline_ids_abstract_and_sources(client, demo):
     assert "arXiv:1911.08265v2" in page
     assert "Published as Nature 588" in page
     assert "Constructing agents with planning capabilities" in page
-    assert "arXiv</strong> 1911.08265: preprint, 2020, arXiv, version 2; 12 authors;" in page
+    assert "arXiv</strong> 1911.08265: article, 2020, Nature, version 2; 12 authors;" in page
 
 
 @pytest.mark.django_db

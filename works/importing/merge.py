@@ -63,6 +63,7 @@ def merge_record(work: Work, record: WorkRecord, *, metadata: bool, venues: dict
         work.abstract = record.abstract or work.abstract
     work.first_posted = work.first_posted or record.first_posted
     work.arxiv_version = record.arxiv_version or work.arxiv_version
+    work.last_revised = record.last_revised or work.last_revised
     work.publication_year = work.publication_year or record.publication_year
     if record.source not in work.sources:
         work.sources = [*work.sources, record.source]

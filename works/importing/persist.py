@@ -26,6 +26,7 @@ _WORK_FIELDS = [
     "publication_year",
     "first_posted",
     "arxiv_version",
+    "last_revised",
     "venue",
     "journal_ref",
     "authors_count",

@@ -173,7 +173,17 @@ def arxiv_entry(entry: ET.Element) -> WorkRecord:
     topics = tuple(TopicRecord("arxiv", code, category_name(code)) for code in dict.fromkeys(codes))
     updated = parse_date(entry.findtext(f"{ATOM}updated"), f"arXiv {arxiv_id}: updated")
     published = parse_date(entry.findtext(f"{ATOM}published"), f"arXiv {arxiv_id}: published")
-    shown = updated or published
+    first = published or updated
+    doi = normalize_doi(entry.findtext(f"{ARXIV}doi"))
+    journal_ref = clean_text(entry.findtext(f"{ARXIV}journal_ref"))[:500]
+    # A work is listed by the year it first appeared (v1), or was published: an entry with a
+    # journal reference or DOI is the article, in the journal the reference names.
+    venue: VenueRecord | None = VenueRecord(name="arXiv", kind="repository")
+    year = first.year if first else None
+    if journal_ref or doi:
+        journal, year = journal_of(journal_ref)
+        venue = VenueRecord(name=journal[:300], kind="journal") if journal else None
+        year = year or (first.year if first else None)
     return with_hash(
         WorkRecord(
             source=Source.ARXIV,
@@ -181,15 +191,31 @@ def arxiv_entry(entry: ET.Element) -> WorkRecord:
             title=title,
             authors=tuple(AuthorRecord(printed_name=n, display_name=person_name(n)) for n in names),
             abstract=clean_paragraphs(latex_in_prose(entry.findtext(f"{ATOM}summary") or "")),
-            kind="preprint",
-            publication_date=shown,
-            publication_year=shown.year if shown else None,
+            kind="article" if journal_ref or doi else "preprint",
+            publication_date=first if first and first.year == year else None,
+            publication_year=year,
             first_posted=published,
-            doi=normalize_doi(entry.findtext(f"{ARXIV}doi")),
+            last_revised=updated if updated and updated != published else None,
+            doi=doi,
             arxiv_id=arxiv_id,
             arxiv_version=version,
-            venue=VenueRecord(name="arXiv", kind="repository"),
-            journal_ref=clean_text(entry.findtext(f"{ARXIV}journal_ref"))[:500],
+            venue=venue,
+            journal_ref=journal_ref,
             topics=topics,
         )
     )
+
+
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+def journal_of(reference: str) -> tuple[str, int | None]:
+    """The journal and year of a journal reference as authors give it to arXiv: the name is
+    what comes before the first number, the year the last year-like number ("Nature
+    588(7839):604–609, 2020" is Nature, 2020; "Phys. Rev. B 85, 115117 (2012)" is Phys. Rev.
+    B, 2012). A reference that starts with a number is named up to its first comma."""
+    years = _YEAR.findall(reference)
+    name = re.split(r"[\d(]", reference, maxsplit=1)[0].strip(" ,;:–-")
+    if not name:
+        name = reference.split(",", 1)[0].strip()
+    return name, int(years[-1]) if years else None

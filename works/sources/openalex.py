@@ -216,9 +216,10 @@ def openalex_work(payload: dict[str, Any]) -> WorkRecord:
         landing = (location or {}).get("landing_page_url") or ""
         if "arxiv.org/abs/" in landing:
             arxiv = split_arxiv_id(landing)
-    source = ((payload.get("primary_location") or {}).get("source")) or None
+    kind = (payload.get("type") or "article")[:40]
+    source = _published_in(payload, kind)
     venue = None
-    if isinstance(source, dict) and clean_text(source.get("display_name")):
+    if source:
         venue = VenueRecord(
             name=clean_text(source["display_name"])[:300],
             openalex_id=normalize_openalex_id(source.get("id"), "S"),
@@ -240,7 +241,7 @@ def openalex_work(payload: dict[str, Any]) -> WorkRecord:
             abstract=latex_in_prose(
                 abstract_from_inverted_index(payload.get("abstract_inverted_index"))
             ),
-            kind=(payload.get("type") or "article")[:40],
+            kind=kind,
             publication_date=parse_date(payload.get("publication_date"), "publication_date"),
             publication_year=year if isinstance(year, int) else None,
             doi=doi,
@@ -251,6 +252,29 @@ def openalex_work(payload: dict[str, Any]) -> WorkRecord:
             topics=topics,
         )
     )
+
+
+def _published_in(payload: dict[str, Any], kind: str) -> dict[str, Any] | None:
+    """The source a work shows as its venue: its primary location's, unless that is a
+    repository and another location is not, in a work that is not a preprint. OpenAlex merges
+    a preprint into its published work and at times keeps the preprint's copy ("arXiv
+    (Cornell University)") primary; the journal's copy is then the article's venue, its
+    published version first."""
+    primary = _named_source(payload.get("primary_location"))
+    if kind == "preprint" or (primary and primary.get("type") != "repository"):
+        return primary
+    published = [
+        location
+        for location in payload.get("locations") or []
+        if (source := _named_source(location)) and source.get("type") != "repository"
+    ]
+    published.sort(key=lambda location: location.get("version") != "publishedVersion")
+    return _named_source(published[0]) if published else primary
+
+
+def _named_source(location: object) -> dict[str, Any] | None:
+    source = location.get("source") if isinstance(location, dict) else None
+    return source if isinstance(source, dict) and clean_text(source.get("display_name")) else None
 
 
 def openalex_author(payload: dict[str, Any]) -> ResearcherRecord:

@@ -59,6 +59,7 @@ class WorkRecord:
     publication_date: date | None = None
     publication_year: int | None = None
     first_posted: date | None = None
+    last_revised: date | None = None  # arXiv: the latest version's date, when it is not v1
     doi: str | None = None
     arxiv_id: str | None = None
     arxiv_version: int | None = None
