@@ -228,8 +228,9 @@ def test_arxivs_own_doi_comes_from_datacite_as_the_work_arxiv_makes(
 
 
 @pytest.mark.django_db
-def test_arxiv_ids_come_from_arxiv(fake_arxiv):
-    assert run_command("fetch", "arxiv:1111.2011v2", "arxiv:astro-ph/0601001")[0] == 0
+def test_arxiv_ids_come_from_arxiv_and_twice_changes_nothing(fake_arxiv):
+    keys = ("arxiv:1111.2011v2", "arxiv:astro-ph/0601001")
+    assert run_command("fetch", *keys)[0] == 0
     assert set(Work.objects.values_list("identifiers__value", flat=True)) >= {
         "1111.2011",
         "astro-ph/0601001",
@@ -238,6 +239,11 @@ def test_arxiv_ids_come_from_arxiv(fake_arxiv):
         ["1111.2011"],
         ["astro-ph/0601001"],
     ]
+    counts = (Work.objects.count(), Researcher.objects.count(), Authorship.objects.count())
+    assert counts == (2, 7, 7)
+    code, out, err = run_command("fetch", *keys)
+    assert code == 0 and "2 records: 0 created, 0 updated, 2 unchanged" in out
+    assert (Work.objects.count(), Researcher.objects.count(), Authorship.objects.count()) == counts
 
     code, out, err = run_command("fetch", "arxiv:2999.99999", "arxiv:abc")
     assert code == 1
