@@ -8,6 +8,7 @@ from django.db import transaction
 from claims import tasks
 from claims.services import ClaimError, orcid_of
 from profiles.models import Researcher, User
+from sources.jobs import job_create
 from sources.models import FetchJob
 from sources.services import job_queue
 
@@ -30,13 +31,12 @@ def page_build_start(*, user: User) -> FetchJob:
     orcid, researcher = found
     if researcher is not None:
         raise ClaimError("BZPEER already has a record with your ORCID iD: claim it instead.")
-    waiting = FetchJob.objects.active().filter(user=user, kind=FetchJob.Kind.BUILD).first()
-    if waiting:
-        return waiting
-    job = FetchJob.objects.create(
+    job = job_create(
         kind=FetchJob.Kind.BUILD,
         user=user,
         keys=[f"orcid:{orcid}", f"openalex:orcid:{orcid}"],
         identifier=orcid,
     )
+    if job is None:  # one is waiting or running already (fetch_job_one_build)
+        return FetchJob.objects.active().get(user=user, kind=FetchJob.Kind.BUILD)
     return job_queue(job, tasks.page_build)

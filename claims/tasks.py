@@ -1,17 +1,10 @@
 from celery import shared_task
 
 from claims.services import page_build_finish
-from sources.tasks import RETRIES, run_or_retry
+from sources.tasks import JOB_TASK, run_or_retry
 
 
-@shared_task(
-    name="claims.page_build",
-    bind=True,
-    acks_late=True,
-    max_retries=RETRIES,
-    soft_time_limit=540,
-    time_limit=600,
-)
+@shared_task(name="claims.page_build", **JOB_TASK)
 def page_build(self, job_id: int) -> str | None:
     """Build a person's page from ORCID: read their ORCID record and OpenAlex author (retried
     while a source is down), then make the record theirs. Delivered twice, it does it once."""

@@ -15,6 +15,7 @@ from profiles.models import Researcher, User
 from sources.models import FetchJob, SourceRead
 from works.fetching import SourceDown, fetch
 from works.importer import Summary, run_fetch
+from works.models import Authorship, WorkAddition
 from works.services import authorship_add
 
 # OpenAlex's incremental queries start this long before the last read, so that a work
@@ -147,6 +148,16 @@ def job_waiting(job_id: int, message: str) -> None:
     )
 
 
+def added_message(added: Authorship | WorkAddition) -> str:
+    """What an owner is told of a work they added: linked, or waiting for staff."""
+    if isinstance(added, WorkAddition):
+        return (
+            f"No name in the byline of “{added.work.title}” fits this record: staff will "
+            "check the work is yours before it is added."
+        )
+    return f"Added “{added.work.title}” as {added.printed_name}."
+
+
 def job_outcome(job: FetchJob, summary: Summary) -> FetchJob:
     """Finish an ADD or REFRESH job whose keys were read: the work linked, or what changed."""
     if summary.problems and not (summary.created or summary.updated or summary.unchanged):
@@ -158,13 +169,7 @@ def job_outcome(job: FetchJob, summary: Summary) -> FetchJob:
             )
         except (ValidationError, PermissionDenied) as exc:
             return job_finish(job, " ".join(getattr(exc, "messages", [str(exc)])), failed=True)
-        if hasattr(added, "printed_name"):
-            return job_finish(job, f"Added “{added.work.title}” as {added.printed_name}.")
-        return job_finish(
-            job,
-            f"No name in the byline of “{added.work.title}” fits this record: staff will "
-            "check the work is yours before it is added.",
-        )
+        return job_finish(job, added_message(added))
     changed = summary.created + summary.updated
     said = f"{changed} records new or changed, {summary.unchanged} unchanged."
     if summary.problems:

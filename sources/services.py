@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from bzpeer.lib.identifiers import normalize_arxiv_id, normalize_doi
+from bzpeer.lib.identifiers import work_key
 from profiles.models import Researcher, User
 from profiles.services import check_owner
 from sources import tasks
@@ -34,13 +34,12 @@ def work_add_or_fetch(*, researcher: Researcher, user: User, identifier: str):
     """An owner's work by DOI or arXiv ID: linked at once when BZPEER holds it (an Authorship
     or a WorkAddition for staff), else a job that fetches it and then links it (FetchJob)."""
     check_owner(researcher, user)
-    doi, arxiv = normalize_doi(identifier), normalize_arxiv_id(identifier)
-    scheme, value = ("doi", doi) if doi and not doi.startswith("10.48550/") else ("arxiv", arxiv)
-    if value is None:
+    found_by = work_key(identifier)
+    if found_by is None:
         raise ValidationError("That is neither a DOI nor an arXiv ID.")
-    if Work.objects.identified_by(scheme, value).exists():
+    if Work.objects.identified_by(*found_by).exists():
         return authorship_add(researcher=researcher, user=user, identifier=identifier)
-    key = f"{scheme}:{value}"
+    key = ":".join(found_by)
     job = job_create(
         kind=FetchJob.Kind.ADD, user=user, researcher=researcher, keys=[key], identifier=key
     )

@@ -37,14 +37,17 @@ def run_or_retry(task, job_id: int) -> tuple[FetchJob, Summary] | None:
         raise task.retry(countdown=FIRST_WAIT * 2**task.request.retries, exc=exc) from exc
 
 
-@shared_task(
-    name="sources.fetch_job_run",
-    bind=True,
-    acks_late=True,
-    max_retries=RETRIES,
-    soft_time_limit=540,
-    time_limit=600,
-)
+# Every job's task: bound (it retries itself), acknowledged once done, within time limits.
+JOB_TASK = {
+    "bind": True,
+    "acks_late": True,
+    "max_retries": RETRIES,
+    "soft_time_limit": 540,
+    "time_limit": 600,
+}
+
+
+@shared_task(name="sources.fetch_job_run", **JOB_TASK)
 def fetch_job_run(self, job_id: int) -> str | None:
     """An owner's work by DOI or arXiv ID, or a refresh: read, then link or summarize."""
     read = run_or_retry(self, job_id)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from profiles.forms import AddWorkForm
 from profiles.views import get_researcher_for_owner
+from sources.jobs import added_message
 from sources.models import FetchJob, SourceRead
 from sources.services import refresh_start, work_add_or_fetch
 from works.models import WorkAddition
@@ -50,13 +51,9 @@ def work_add(request, slug):
         if isinstance(added, FetchJob):
             messages.info(request, "BZPEER does not hold that work yet: fetching it now.")
         elif isinstance(added, WorkAddition):
-            messages.info(
-                request,
-                f"No name in the byline of “{added.work.title}” fits this record: staff "
-                "will check the work is yours before it is added.",
-            )
+            messages.info(request, added_message(added))
         else:
-            messages.success(request, f"Added “{added.work.title}” as {added.printed_name}.")
+            messages.success(request, added_message(added))
     return redirect("sources:researcher-sources", slug=researcher.slug)
 
 

@@ -380,6 +380,14 @@ def fake_arxiv(settings, monkeypatch):
 
 
 @pytest.fixture
+def fake_orcid_api(settings):
+    server = FakeOrcidApi().start()
+    settings.ORCID_API_URL = server.url
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def fake_datacite(settings):
     server = FakeDataCite().start()
     settings.DATACITE_API_URL = server.url

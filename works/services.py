@@ -13,7 +13,7 @@ from django.db.models import Count, F, Field, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from bzpeer.lib.identifiers import normalize_arxiv_id, normalize_doi
+from bzpeer.lib.identifiers import work_key
 from bzpeer.lib.names import fits_any, name_keys, person_name
 from profiles.models import (
     Follow,
@@ -67,9 +67,8 @@ def authorship_add(*, researcher: Researcher, user: User, identifier: str):
     WorkAddition for staff; it is not on the record, and counts nothing, until approved.
     Returns the Authorship linked, or the WorkAddition waiting."""
     check_owner(researcher, user)
-    doi, arxiv = normalize_doi(identifier), normalize_arxiv_id(identifier)
-    scheme, value = ("doi", doi) if doi and not doi.startswith("10.48550/") else ("arxiv", arxiv)
-    work = Work.objects.identified_by(scheme, value).first() if value else None
+    key = work_key(identifier)
+    work = Work.objects.identified_by(*key).first() if key else None
     if work is None:
         raise ValidationError(
             "BZPEER holds no work with that DOI or arXiv ID: import it first, or check it."

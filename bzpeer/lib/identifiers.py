@@ -106,6 +106,17 @@ def normalize_arxiv_id(text: str | None) -> str | None:
     return parts[0] if parts else None
 
 
+def work_key(text: str | None) -> tuple[str, str] | None:
+    """How BZPEER finds a work someone names by DOI or arXiv ID: ``("doi", "10.…")``, or
+    ``("arxiv", "2010.02193")`` for an arXiv ID and for arXiv's own 10.48550 DOIs (works hold
+    those as their arXiv ID); None for neither."""
+    doi = normalize_doi(text)
+    if doi and not doi.startswith("10.48550/"):
+        return "doi", doi
+    arxiv = normalize_arxiv_id(text)
+    return ("arxiv", arxiv) if arxiv else None
+
+
 def arxiv_doi(arxiv_id: str) -> str:
     """The DataCite DOI arXiv registers for every article."""
     return f"{ARXIV_DOI_PREFIX}{arxiv_id.lower()}"

@@ -8,7 +8,7 @@ import pytest
 
 from profiles.models import Researcher
 from tests.conftest import run_command
-from tests.sources_server import CHAMBERLAIN, KREUTZER, FakeOrcidApi, Fault
+from tests.sources_server import CHAMBERLAIN, KREUTZER, Fault
 from works.clients import http, orcid
 from works.models import Authorship, Work
 
@@ -21,19 +21,12 @@ BULK = f"v3.0/{KREUTZER}/works/{AFTERMATH},{LUMINESCENCE}"
 OTHERS = ["Chantal Tribolo", "Loïc Martin", "Norbert Mercier"]
 
 
-@pytest.fixture(autouse=True)
-def quick(monkeypatch):
-    """Waits a test can afford: the backoff and the read timeout, shortened."""
-    monkeypatch.setattr(http, "BACKOFF", 0.05)
-    monkeypatch.setattr(http, "READ_TIMEOUT", 0.5)
+pytestmark = pytest.mark.usefixtures("quick")
 
 
 @pytest.fixture
-def server(settings):
-    fake = FakeOrcidApi().start()
-    settings.ORCID_API_URL = fake.url
-    yield fake
-    fake.stop()
+def server(fake_orcid_api):
+    return fake_orcid_api
 
 
 def counts() -> tuple[int, int, int]:

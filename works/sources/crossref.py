@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from works.sources.crossref_work import crossref_work
-from works.sources.files import FileFormatError, Item, json_lines, open_text
+from works.sources.files import FileFormatError, Item, json_item, json_lines, open_text
 from works.sources.records import RecordError, clean_text
 
 _MESSAGE_TYPE = re.compile(r'"message-type"\s*:\s*"work(?:-list)?"')
@@ -189,12 +189,4 @@ def _looks_like_work(payload: object) -> bool:
 
 
 def _item(payload: object, where: str) -> Item:
-    try:
-        if not isinstance(payload, dict):
-            raise RecordError("not a JSON object")
-        return Item(where, record=crossref_work(payload))
-    except RecordError as exc:
-        return Item(where, error=exc)
-    except (TypeError, AttributeError, KeyError, IndexError) as exc:
-        shape = f"unexpected shape ({exc.__class__.__name__}: {exc})"
-        return Item(where, error=RecordError(shape))
+    return json_item(where, crossref_work, payload)

@@ -30,7 +30,7 @@ from bzpeer.lib.names import person_name
 from bzpeer.lib.sources import Source
 from works.sources.arxiv_categories import category_name
 from works.sources.crossref_markup import inline_text, plain_abstract
-from works.sources.files import FileFormatError, Item, json_lines, open_text
+from works.sources.files import FileFormatError, Item, json_item, json_lines, open_text
 from works.sources.records import (
     AuthorRecord,
     InstitutionRecord,
@@ -138,20 +138,15 @@ def doi_items(document: object, where: str) -> Iterator[Item]:
 
 
 def _item(payload: object, where: str) -> Item:
-    try:
-        if not isinstance(payload, dict) or not isinstance(payload.get("attributes"), dict):
-            raise RecordError("not a DataCite DOI (no attributes)")
-        return Item(where, record=datacite_work(payload))
-    except RecordError as exc:
-        return Item(where, error=exc)
-    except (TypeError, AttributeError, KeyError, IndexError) as exc:
-        return Item(where, error=RecordError(f"unexpected shape ({exc.__class__.__name__}: {exc})"))
+    return json_item(where, datacite_work, payload)
 
 
 def datacite_work(data: dict[str, Any]) -> WorkRecord:
     """One ``data`` object of type ``dois``. RecordError, naming the DOI, for one without a
     DOI or a title, or with a creator who has no name."""
-    attributes = data["attributes"]
+    attributes = data.get("attributes")
+    if not isinstance(attributes, dict):
+        raise RecordError("not a DataCite DOI (no attributes)")
     doi = normalize_doi(attributes.get("doi") or data.get("id"))
     if not doi:
         raise RecordError(f"record has no DOI (id {data.get('id')!r})")

@@ -9,10 +9,10 @@ import gzip
 import io
 import json
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from works.sources.records import RecordError
 
@@ -33,6 +33,45 @@ class Item:
     location: str
     record: object | None = None
     error: RecordError | None = None
+
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def capture(parse: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T | RecordError:
+    """``parse(*args, **kwargs)``, or the RecordError saying why that part of the file is
+    unusable."""
+    try:
+        return parse(*args, **kwargs)
+    except RecordError as exc:
+        return exc
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError) as exc:
+        return RecordError(f"unexpected shape ({exc.__class__.__name__}: {exc})")
+
+
+def listed(document: object, where: str, key: str) -> Iterator[tuple[object, str]]:
+    """The objects of one parsed answer or file, each with where it stands: a page's
+    ``key`` list, a bare list, or the document itself."""
+    if isinstance(document, dict) and isinstance(document.get(key), list):
+        for index, payload in enumerate(document[key]):
+            yield payload, f"{where} {key}[{index}]"
+    elif isinstance(document, list):
+        for index, payload in enumerate(document):
+            yield payload, f"{where} [{index}]"
+    else:
+        yield document, where
+
+
+def json_item(where: str, parse: Callable[[dict[str, Any]], object], payload: object) -> Item:
+    """The Item of one JSON object of a file or answer: the record ``parse`` makes of it,
+    or the RecordError saying why it is unusable (not an object, or not of that shape)."""
+    if not isinstance(payload, dict):
+        return Item(where, error=RecordError("not a JSON object"))
+    result = capture(parse, payload)
+    if isinstance(result, RecordError):
+        return Item(where, error=result)
+    return Item(where, record=result)
 
 
 class _CountingFile(io.FileIO):

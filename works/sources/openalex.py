@@ -18,7 +18,7 @@ from bzpeer.lib.identifiers import (
     split_arxiv_id,
 )
 from bzpeer.lib.sources import Source
-from works.sources.files import FileFormatError, Item, json_lines, open_text
+from works.sources.files import FileFormatError, Item, json_item, json_lines, listed, open_text
 from works.sources.latex import latex_in_prose
 from works.sources.records import (
     AuthorRecord,
@@ -81,32 +81,23 @@ def _openalex_lines(path: Path, handle: TextIOBase) -> Iterator[Item]:
 
 
 def _openalex_document(document: object, where: str) -> Iterator[Item]:
-    if isinstance(document, dict) and isinstance(document.get("results"), list):
-        for index, payload in enumerate(document["results"]):
-            yield openalex_item(payload, f"{where} results[{index}]")
-    elif isinstance(document, list):
-        for index, payload in enumerate(document):
-            yield openalex_item(payload, f"{where} [{index}]")
-    else:
-        yield openalex_item(document, where)
+    for payload, place in listed(document, where, "results"):
+        yield openalex_item(payload, place)
 
 
 def openalex_item(payload: object, where: str) -> Item:
-    try:
-        if not isinstance(payload, dict):
-            raise RecordError("not a JSON object")
-        kind = openalex_kind(payload)
-        if kind == "work":
-            return Item(where, record=openalex_work(payload))
-        if kind == "author":
-            return Item(where, record=openalex_author(payload))
-        if kind == "institution":
-            return Item(where, record=openalex_institution(payload))
-        raise RecordError(f"{payload['id']} is not an OpenAlex Work, Author or Institution")
-    except RecordError as exc:
-        return Item(where, error=exc)
-    except (TypeError, AttributeError, KeyError) as exc:
-        return Item(where, error=RecordError(f"unexpected shape ({exc.__class__.__name__}: {exc})"))
+    return json_item(where, _openalex_record, payload)
+
+
+def _openalex_record(payload: dict[str, Any]) -> object:
+    kind = openalex_kind(payload)
+    if kind == "work":
+        return openalex_work(payload)
+    if kind == "author":
+        return openalex_author(payload)
+    if kind == "institution":
+        return openalex_institution(payload)
+    raise RecordError(f"{payload['id']} is not an OpenAlex Work, Author or Institution")
 
 
 def abstract_from_inverted_index(index: dict[str, list[int]] | None) -> str:

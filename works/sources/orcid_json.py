@@ -4,7 +4,7 @@ import json
 from typing import Any
 
 from bzpeer.lib.identifiers import normalize_orcid
-from works.sources.files import FileFormatError
+from works.sources.files import FileFormatError, capture
 from works.sources.orcid_shapes import (
     Affiliation,
     Contributor,
@@ -13,7 +13,6 @@ from works.sources.orcid_shapes import (
     ExternalId,
     Person,
     Summary,
-    capture,
     date_parts,
     kind_code,
     owner_orcid,

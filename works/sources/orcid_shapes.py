@@ -4,9 +4,7 @@ Reading either format into these shapes first means JSON and XML of the same con
 equal records (works/sources/orcid.py).
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
 
 from bzpeer.lib.identifiers import normalize_orcid
 from works.sources.files import FileFormatError
@@ -14,9 +12,6 @@ from works.sources.records import RecordError, clean_text
 
 # A calendar date as ORCID gives it: year, month, day, each None when not given.
 DateParts = tuple[int | None, int | None, int | None]
-
-_P = ParamSpec("_P")
-_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -97,17 +92,6 @@ def date_parts(year: str, month: str, day: str, where: str) -> DateParts:
             raise RecordError(f"{where}: {label} {text!r} is not a number")
         parts.append(int(text) if text else None)
     return parts[0], parts[1], parts[2]
-
-
-def capture(parse: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T | RecordError:
-    """``parse(*args, **kwargs)``, or the RecordError saying why that part of the file is
-    unusable."""
-    try:
-        return parse(*args, **kwargs)
-    except RecordError as exc:
-        return exc
-    except (TypeError, AttributeError, KeyError, ValueError) as exc:
-        return RecordError(f"unexpected shape ({exc.__class__.__name__}: {exc})")
 
 
 def owner_orcid(identifier: str | None, where: str, name: str) -> str:

@@ -3,7 +3,7 @@
 import xml.etree.ElementTree as ET
 
 from bzpeer.lib.identifiers import normalize_orcid
-from works.sources.files import FileFormatError
+from works.sources.files import FileFormatError, capture
 from works.sources.orcid_shapes import (
     Affiliation,
     Contributor,
@@ -12,7 +12,6 @@ from works.sources.orcid_shapes import (
     ExternalId,
     Person,
     Summary,
-    capture,
     date_parts,
     kind_code,
     owner_orcid,

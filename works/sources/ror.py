@@ -17,7 +17,7 @@ from typing import Any
 
 from bzpeer.lib.identifiers import normalize_ror
 from bzpeer.lib.sources import Source
-from works.sources.files import FileFormatError, Item, open_text
+from works.sources.files import FileFormatError, Item, json_item, listed, open_text
 from works.sources.records import (
     InstitutionEntityRecord,
     InstitutionRecord,
@@ -64,25 +64,12 @@ def organization_items(document: object, where: str) -> Iterator[Item]:
     if isinstance(document, dict) and isinstance(document.get("errors"), list):
         words = "; ".join(clean_text(str(e)) for e in document["errors"])
         raise FileFormatError(f"{where}: ROR answered with an error: {words}")
-    if isinstance(document, dict) and isinstance(document.get("items"), list):
-        for index, payload in enumerate(document["items"]):
-            yield _item(payload, f"{where} items[{index}]")
-    elif isinstance(document, list):
-        for index, payload in enumerate(document):
-            yield _item(payload, f"{where} [{index}]")
-    else:
-        yield _item(document, where)
+    for payload, place in listed(document, where, "items"):
+        yield _item(payload, place)
 
 
 def _item(payload: object, where: str) -> Item:
-    try:
-        if not isinstance(payload, dict):
-            raise RecordError("not a JSON object")
-        return Item(where, record=ror_institution(payload))
-    except RecordError as exc:
-        return Item(where, error=exc)
-    except (TypeError, AttributeError, KeyError, IndexError) as exc:
-        return Item(where, error=RecordError(f"unexpected shape ({exc.__class__.__name__}: {exc})"))
+    return json_item(where, ror_institution, payload)
 
 
 def ror_institution(payload: dict[str, Any]) -> InstitutionEntityRecord:
